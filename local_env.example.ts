@@ -1,0 +1,21 @@
+/**
+ * Copy to local_env.ts (git-ignored) to configure this checkout without exporting variables.
+ * Values here win over the environment; anything left out is read from the environment.
+ * Every name is documented in the README's settings table.
+ */
+const localEnv: Record<string, string | number | boolean | null> = {
+  DEBUG: true,
+  // SECRET_KEY: 'at least 32 characters; required when DEBUG is off',
+  DATABASE_URL: 'sqlite:///db.sqlite3',
+  // DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',
+  // DATABASE_PASSWORD: 'overrides the password in DATABASE_URL',
+  ALLOWED_HOSTS: 'localhost,127.0.0.1',
+  // AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672/',   // unset or null: in-process bus
+  // JWT_VERIFY_KEY: '-----BEGIN PUBLIC KEY-----\n…',   // or a JWKS URL
+  // JWT_SIGN_KEY: '-----BEGIN PRIVATE KEY-----\n…',    // or 0 for a verify-only service
+  PORT: 8000,
+  // SERVICE_NAME: 'microservice',
+  // LOG_LEVEL: 'debug',
+};
+
+export default localEnv;

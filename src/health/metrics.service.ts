@@ -1,0 +1,27 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, CounterConfiguration, Registry } from 'prom-client';
+
+/** One Prometheus registry per app instance, so tests can boot several apps in one process. */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Returns the counter with this name, creating it on first use. */
+  counter<L extends string>(config: Omit<CounterConfiguration<L>, 'registers'>): Counter<L> {
+    const existing = this.registry.getSingleMetric(config.name);
+    if (existing) return existing as Counter<L>;
+    return new Counter<L>({ ...config, registers: [this.registry] });
+  }
+
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}

@@ -1,0 +1,37 @@
+export type DatabaseSettings =
+  | { readonly type: 'sqlite'; readonly path: string }
+  | { readonly type: 'postgres'; readonly url: string };
+
+/** `false` means this service does not issue tokens (`JWT_SIGN_KEY=0`). */
+export type SignKeySetting = string | false;
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+
+/**
+ * The validated settings, built once before Nest starts (see `loadSettings`).
+ * Nothing else in the service reads `process.env`.
+ */
+export interface Settings {
+  readonly debug: boolean;
+  readonly secretKey: string;
+  readonly database: DatabaseSettings;
+  readonly allowedHosts: readonly string[];
+  /** null → the in-process bus (single process only). */
+  readonly amqpUrl: string | null;
+  /** PEM public key or a JWKS URL; null → development keys (DEBUG only). */
+  readonly jwtVerifyKey: string | null;
+  /** PEM private key; false → verify-only service; null → development keys (DEBUG only). */
+  readonly jwtSignKey: SignKeySetting | null;
+  readonly port: number;
+  readonly serviceName: string;
+  readonly logLevel: LogLevel;
+  /** Fastify `trustProxy`: false, true, a hop count, or a list of addresses/CIDRs. */
+  readonly trustProxy: boolean | number | readonly string[];
+  /** Seconds SIGTERM waits for in-flight work before the process exits anyway. */
+  readonly shutdownTimeoutSeconds: number;
+  /** Warnings found while loading; logged once the logger exists. */
+  readonly warnings: readonly string[];
+}
+
+/** The token the settings are provided under in Nest. */
+export const SETTINGS = Symbol('SETTINGS');
