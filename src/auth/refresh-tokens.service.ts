@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger, UnauthorizedException } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, EntityManager, IsNull, Repository } from 'typeorm';
+import { RefreshToken } from './refresh-token.entity';
+import { TOKEN_ERRORS, TokenClaims, TokenSubject } from './token-claims';
+import { TokenService } from './token.service';
+import { UsersService } from './users.service';
+
+export interface TokenPair {
+  readonly access: string;
+  readonly refresh: string;
+}
+
+/**
+ * Refresh tokens with rotation and reuse detection. Each refresh token can be used once; the
+ * use issues the next pair in the same family. Presenting a used token again means it was
+ * copied, so the whole family (the thief's and the owner's tokens) is revoked, in the database,
+ * so a restart does not forget it.
+ */
+@Injectable()
+export class RefreshTokensService {
+  private readonly logger = new Logger(RefreshTokensService.name);
+
+  constructor(
+    @InjectRepository(RefreshToken) private readonly refreshTokens: Repository<RefreshToken>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tokens: TokenService,
+    private readonly users: UsersService,
+  ) {}
+
+  /** A new login: a new family. */
+  issuePair(user: TokenSubject): Promise<TokenPair> {
+    return this.dataSource.transaction((manager) => this.issueInFamily(manager, user, randomUUID()));
+  }
+
+  /** Uses `refreshToken` once and returns the next pair, or 401 `token revoked`. */
+  async rotate(refreshToken: string): Promise<TokenPair> {
+    const claims = await this.tokens.verify(refreshToken, 'refresh');
+    const row = await this.refreshTokens.findOneBy({ jti: claims.jti });
+    if (!row || row.revokedAt) throw new UnauthorizedException(TOKEN_ERRORS.revoked);
+    const user = await this.users.findActive(row.userId);
+    if (!user) {
+      await this.revokeFamily(row.familyId);
+      throw new UnauthorizedException(TOKEN_ERRORS.revoked);
+    }
+    // Mark-then-issue in one transaction: a concurrent second use of the same token waits on
+    // the row (PostgreSQL) or the database (SQLite), sees used_at set, and revokes the family
+    // including the token issued here.
+    const pair = await this.dataSource.transaction(async (manager) => {
+      const marked = await manager
+        .createQueryBuilder()
+        .update(RefreshToken)
+        .set({ usedAt: new Date() })
+        .where({ jti: row.jti, usedAt: IsNull(), revokedAt: IsNull() })
+        .execute();
+      if (marked.affected !== 1) return null;
+      return this.issueInFamily(manager, user, row.familyId, row.jti);
+    });
+    if (!pair) {
+      await this.revokeFamily(row.familyId);
+      this.logger.warn(`refresh token reused: revoked family ${row.familyId} of user ${row.userId}`);
+      throw new UnauthorizedException(TOKEN_ERRORS.revoked);
+    }
+    return pair;
+  }
+
+  /** For `POST /api/token/verify/`: signature and expiry, and for refresh tokens, not used or revoked. */
+  async verifyAny(token: string): Promise<TokenClaims> {
+    const claims = await this.tokens.verify(token, null);
+    if (claims.token_type === 'refresh') {
+      const row = await this.refreshTokens.findOneBy({ jti: claims.jti });
+      if (!row || row.revokedAt || row.usedAt) throw new UnauthorizedException(TOKEN_ERRORS.revoked);
+    }
+    return claims;
+  }
+
+  async revokeFamily(familyId: string): Promise<void> {
+    await this.refreshTokens.update({ familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
+  }
+
+  private async issueInFamily(
+    manager: EntityManager,
+    user: TokenSubject,
+    familyId: string,
+    previous?: string,
+  ): Promise<TokenPair> {
+    const subject: TokenSubject = { id: user.id, username: user.username, roles: user.roles };
+    const [access, refresh] = await Promise.all([
+      this.tokens.issue(subject, 'access'),
+      this.tokens.issue(subject, 'refresh'),
+    ]);
+    await manager.insert(RefreshToken, {
+      jti: refresh.jti,
+      familyId,
+      userId: user.id,
+      expiresAt: refresh.expiresAt,
+      usedAt: null,
+      replacedBy: null,
+      revokedAt: null,
+    });
+    if (previous) await manager.update(RefreshToken, { jti: previous }, { replacedBy: refresh.jti });
+    return { access: access.token, refresh: refresh.token };
+  }
+}

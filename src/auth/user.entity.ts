@@ -1,0 +1,29 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, ValueTransformer } from 'typeorm';
+
+/** Roles are short names (`admin`, `items:write`); a comma list keeps one portable column. */
+const rolesColumn: ValueTransformer = {
+  to: (roles: readonly string[]) => roles.join(','),
+  from: (value: string | null) => (value ? value.split(',').filter((role) => role !== '') : []),
+};
+
+@Entity({ name: 'users' })
+export class User {
+  @PrimaryColumn({ type: 'uuid' })
+  id!: string;
+
+  @Index('UQ_users_username', { unique: true })
+  @Column({ type: 'varchar', length: 150 })
+  username!: string;
+
+  @Column({ name: 'password_hash', type: 'varchar', length: 255 })
+  passwordHash!: string;
+
+  @Column({ name: 'is_active', type: 'boolean', default: true })
+  isActive!: boolean;
+
+  @Column({ type: 'varchar', length: 1000, default: '', transformer: rolesColumn })
+  roles!: string[];
+
+  @CreateDateColumn({ name: 'created_at' })
+  createdAt!: Date;
+}
