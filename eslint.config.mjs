@@ -4,7 +4,7 @@ import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', 'node_modules/', '.tools/', 'eslint.config.mjs', 'local_env.ts'] },
+  { ignores: ['dist/', 'coverage/', 'node_modules/', '.tools/', 'eslint.config.mjs', 'jest.config.js', 'local_env.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   prettier,

@@ -3,7 +3,13 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, ValueTransforme
 /** Roles are short names (`admin`, `items:write`); a comma list keeps one portable column. */
 const rolesColumn: ValueTransformer = {
   to: (roles: readonly string[]) => roles.join(','),
-  from: (value: string | null) => (value ? value.split(',').filter((role) => role !== '') : []),
+  // TypeORM also passes values it already holds (after an insert) through `from`.
+  from: (value: unknown) =>
+    Array.isArray(value)
+      ? value
+      : typeof value === 'string'
+        ? value.split(',').filter((role) => role !== '')
+        : [],
 };
 
 @Entity({ name: 'users' })

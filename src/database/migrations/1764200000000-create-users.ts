@@ -1,20 +1,11 @@
 import { MigrationInterface, QueryRunner, Table, TableForeignKey, TableIndex } from 'typeorm';
-
-/** The types TypeORM maps `uuid` and `Date` to on each database, so entities and schema agree. */
-function columnTypes(queryRunner: QueryRunner) {
-  const isPostgres = queryRunner.connection.options.type === 'postgres';
-  return {
-    uuid: isPostgres ? 'uuid' : 'varchar',
-    timestamp: isPostgres ? 'timestamp' : 'datetime',
-    now: isPostgres ? 'now()' : "datetime('now')",
-  } as const;
-}
+import { portableTypes } from './portable-types';
 
 export class CreateUsers1764200000000 implements MigrationInterface {
   name = 'CreateUsers1764200000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const type = columnTypes(queryRunner);
+    const type = portableTypes(queryRunner);
     await queryRunner.createTable(
       new Table({
         name: 'users',
