@@ -4,12 +4,10 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, ValueTransforme
 const rolesColumn: ValueTransformer = {
   to: (roles: readonly string[]) => roles.join(','),
   // TypeORM also passes values it already holds (after an insert) through `from`.
-  from: (value: unknown) =>
-    Array.isArray(value)
-      ? value
-      : typeof value === 'string'
-        ? value.split(',').filter((role) => role !== '')
-        : [],
+  from: (value: unknown): string[] => {
+    if (Array.isArray(value)) return value.map(String);
+    return typeof value === 'string' ? value.split(',').filter((role) => role !== '') : [];
+  },
 };
 
 @Entity({ name: 'users' })
