@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, UnauthorizedException } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, IsNull, Repository } from 'typeorm';
+import { DataSource, EntityManager, IsNull, Not, Repository } from 'typeorm';
 import { RefreshToken } from './refresh-token.entity';
 import { TOKEN_ERRORS, TokenClaims, TokenSubject } from './token-claims';
 import { TokenService } from './token.service';
@@ -44,15 +44,20 @@ export class RefreshTokensService {
       await this.revokeFamily(row.familyId);
       throw new UnauthorizedException(TOKEN_ERRORS.revoked);
     }
-    // Mark-then-issue in one transaction: a concurrent second use of the same token waits on
-    // the row (PostgreSQL) or the database (SQLite), sees used_at set, and revokes the family
-    // including the token issued here.
+    // Mark-then-issue in one transaction. A second use of the same token waits on the row
+    // (PostgreSQL) and then finds used_at set. SQLite shares one connection, so a concurrent
+    // revocation can land before this insert: hence "a family with any revoked token is dead"
+    // is checked here and in verifyAny, not only the token's own row.
     const pair = await this.dataSource.transaction(async (manager) => {
       const marked = await manager
         .createQueryBuilder()
         .update(RefreshToken)
         .set({ usedAt: new Date() })
-        .where({ jti: row.jti, usedAt: IsNull(), revokedAt: IsNull() })
+        .where('jti = :jti AND used_at IS NULL AND revoked_at IS NULL', { jti: row.jti })
+        .andWhere(
+          'NOT EXISTS (SELECT 1 FROM refresh_tokens revoked WHERE revoked.family_id = :familyId AND revoked.revoked_at IS NOT NULL)',
+          { familyId: row.familyId },
+        )
         .execute();
       if (marked.affected !== 1) return null;
       return this.issueInFamily(manager, user, row.familyId, row.jti);
@@ -70,9 +75,15 @@ export class RefreshTokensService {
     const claims = await this.tokens.verify(token, null);
     if (claims.token_type === 'refresh') {
       const row = await this.refreshTokens.findOneBy({ jti: claims.jti });
-      if (!row || row.revokedAt || row.usedAt) throw new UnauthorizedException(TOKEN_ERRORS.revoked);
+      if (!row || row.revokedAt || row.usedAt || (await this.isFamilyRevoked(row.familyId))) {
+        throw new UnauthorizedException(TOKEN_ERRORS.revoked);
+      }
     }
     return claims;
+  }
+
+  private async isFamilyRevoked(familyId: string): Promise<boolean> {
+    return this.refreshTokens.exists({ where: { familyId, revokedAt: Not(IsNull()) } });
   }
 
   async revokeFamily(familyId: string): Promise<void> {
