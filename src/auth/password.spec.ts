@@ -1,18 +1,5 @@
+import { CountingHasher } from '../../test/factories/user.factory';
 import { PasswordHasher, ScryptParams } from './password';
-
-/** Counts KDF runs: the "same time" property is "same work", checked without a clock. */
-class CountingHasher extends PasswordHasher {
-  derivations = 0;
-  protected override derive(
-    password: string,
-    salt: Buffer,
-    params: ScryptParams,
-    keyLength: number,
-  ): Promise<Buffer> {
-    this.derivations += 1;
-    return super.derive(password, salt, params, keyLength);
-  }
-}
 
 const FAST: ScryptParams = { N: 2 ** 10, r: 8, p: 1 };
 
