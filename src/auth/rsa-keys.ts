@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, generateKeyPair, KeyObject } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { calculateJwkThumbprint, JWK } from 'jose';
 
@@ -36,6 +36,8 @@ export async function writeKeyPair(dir: string, pair: PemKeyPair, overwrite: boo
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const flag = overwrite ? 'w' : 'wx';
   await writeFile(join(dir, PRIVATE_KEY_FILE), pair.privatePem, { mode: 0o600, flag });
+  // `mode` only applies to a new file; a replaced one keeps its old permissions otherwise.
+  await chmod(join(dir, PRIVATE_KEY_FILE), 0o600);
   await writeFile(join(dir, PUBLIC_KEY_FILE), pair.publicPem, { mode: 0o644, flag });
 }
 

@@ -39,6 +39,11 @@ export class UsersService {
     if (badRole !== undefined)
       throw new Error(`role "${badRole}" must be lower-case letters, digits or _:.-`);
     if (input.password.length < 8) throw new Error('password must be at least 8 characters');
+    // Checked first so the usual duplicate never reaches the database: a failed INSERT is
+    // logged by TypeORM with its parameters, and one of them is the password hash.
+    if (await this.users.existsBy({ username: input.username })) {
+      throw new ConflictException(`user ${input.username} already exists`);
+    }
     const user = this.users.create({
       id: randomUUID(),
       username: input.username,
