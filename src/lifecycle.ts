@@ -27,7 +27,6 @@ export function stopOnSignals(app: INestApplicationContext, timeoutSeconds: numb
       },
     );
   };
-  process.once('SIGTERM', stop).once('SIGINT', stop);
   process.on('SIGTERM', stop).on('SIGINT', stop);
 }
 

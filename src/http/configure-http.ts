@@ -1,4 +1,5 @@
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { Settings } from '../settings/settings';
 import { ErrorFilter } from './error.filter';
@@ -34,6 +35,7 @@ export function configureHttp(app: NestFastifyApplication, settings: Settings): 
     void reply.header(REQUEST_ID_HEADER, request.id);
     done();
   });
+  closeKeptAliveConnectionsOnShutdown(fastify);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ErrorFilter(settings.debug));
   setUpSwagger(app, settings);
@@ -45,4 +47,18 @@ function fastifyTrustProxy(
 ): boolean | string[] | ((address: string, hop: number) => boolean) {
   if (typeof setting === 'number') return (_address, hop) => hop < setting;
   return typeof setting === 'boolean' ? setting : [...setting];
+}
+
+/**
+ * Node's server.close() drops the connections that are idle at that moment, but a kept-alive
+ * connection whose request finishes later would hold shutdown open for the keep-alive timeout.
+ * So while closing, idle connections are dropped as soon as they go idle.
+ */
+function closeKeptAliveConnectionsOnShutdown(fastify: FastifyInstance): void {
+  fastify.addHook('preClose', (done) => {
+    const timer = setInterval(() => fastify.server.closeIdleConnections(), 50);
+    timer.unref();
+    fastify.server.once('close', () => clearInterval(timer));
+    done();
+  });
 }

@@ -135,7 +135,7 @@ function parseAmqpUrl(env: EnvReader, warnings: string[]): string | null {
 
 /** Kubernetes secrets and .env files sometimes carry a PEM with literal `\n`. */
 function normalisePem(value: string): string {
-  return value.includes('\\n') ? value.replace(/\\n/g, '\n') : value;
+  return `${value.replace(/\\n/g, '\n').trim()}\n`;
 }
 
 function parseVerifyKey(env: EnvReader, debug: boolean): string | null {
