@@ -2,15 +2,8 @@ import jwt from 'jsonwebtoken';
 import { DataSource } from 'typeorm';
 import { User } from '../../src/auth/user.entity';
 import { generateTestKeys, TestKeys } from '../factories/token.factory';
-import {
-  AuthTestApp,
-  createPostgresDatabase,
-  createUser,
-  login,
-  loginServiceEnv,
-  sqliteUrl,
-  startAuthApp,
-} from './auth-support';
+import { testDatabases } from '../support/database';
+import { AuthTestApp, createUser, login, loginServiceEnv, startAuthApp } from './auth-support';
 
 type Pair = { access: string; refresh: string };
 
@@ -22,46 +15,27 @@ async function refresh(
   return { status: response.status, body: (await response.json()) as Pair & { message?: string } };
 }
 
-const databases: { name: string; setUp(): Promise<{ url: string; tearDown(): Promise<void> } | null> }[] = [
-  { name: 'SQLite', setUp: async () => ({ url: sqliteUrl(), tearDown: async () => undefined }) },
-  {
-    name: 'PostgreSQL',
-    setUp: async () => {
-      const database = await createPostgresDatabase();
-      return database && { url: database.url, tearDown: database.drop };
-    },
-  },
-];
-
-describe.each(databases)('auth: refresh rotation and reuse detection on $name', ({ setUp }) => {
+describe.each(testDatabases())('auth: refresh rotation and reuse detection on $name', (testDatabase) => {
   let keys: TestKeys;
-  let database: { url: string; tearDown(): Promise<void> } | null;
+  let databaseUrl: string;
   let app: AuthTestApp | null = null;
 
   const restart = async () => {
     await app?.close();
-    app = await startAuthApp(loginServiceEnv(keys, database!.url));
+    app = await startAuthApp(loginServiceEnv(keys, databaseUrl));
     return app;
   };
 
   beforeAll(async () => {
     keys = await generateTestKeys();
-    database = await setUp();
-    if (database) await restart();
+    databaseUrl = testDatabase.url();
+    await restart();
   });
   afterAll(async () => {
     await app?.close();
-    await database?.tearDown();
   });
 
-  // Not a skip in disguise: createPostgresDatabase throws under CI=true when the server is missing.
-  const live = () => {
-    if (!database) console.warn('no database: test left out');
-    return database !== null;
-  };
-
   it('rotates: each use returns a new pair, and the used token is spent', async () => {
-    if (!live()) return;
     const user = await createUser(app!);
     const first = await login(app!, user.username, user.password);
     const second = await refresh(app!, first.refresh);
@@ -79,7 +53,6 @@ describe.each(databases)('auth: refresh rotation and reuse detection on $name', 
   });
 
   it('a reused refresh token revokes its whole family, and the revocation survives a restart', async () => {
-    if (!live()) return;
     const user = await createUser(app!);
     const stolen = await login(app!, user.username, user.password);
     const other = await login(app!, user.username, user.password); // a second device: another family
@@ -102,7 +75,6 @@ describe.each(databases)('auth: refresh rotation and reuse detection on $name', 
   });
 
   it('two concurrent uses of one refresh token: at most one wins, and the family ends revoked', async () => {
-    if (!live()) return;
     const user = await createUser(app!);
     const pair = await login(app!, user.username, user.password);
     const results = await Promise.all([
@@ -118,7 +90,6 @@ describe.each(databases)('auth: refresh rotation and reuse detection on $name', 
   });
 
   it('refuses an access token on the refresh endpoint and a refresh token as an access token', async () => {
-    if (!live()) return;
     const user = await createUser(app!);
     const pair = await login(app!, user.username, user.password);
     expect((await refresh(app!, pair.access)).body.message).toBe('wrong token type');
@@ -127,7 +98,6 @@ describe.each(databases)('auth: refresh rotation and reuse detection on $name', 
   });
 
   it('a deactivated user cannot refresh', async () => {
-    if (!live()) return;
     const user = await createUser(app!);
     const pair = await login(app!, user.username, user.password);
     await app!.app.get(DataSource).getRepository(User).update({ id: user.id }, { isActive: false });

@@ -185,3 +185,31 @@ export function forgedTokens(
     { name: 'oversized', token: `${valid}${'A'.repeat(9000)}`, reason: 'token malformed' },
   ];
 }
+
+interface RequestingApp {
+  readonly app: { get<T>(type: abstract new (...args: never[]) => T): T };
+  request(path: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
+}
+
+/** An access token the running app itself issues (its TokenService, its signing key). */
+export async function issueAccessToken(
+  testApp: RequestingApp,
+  roles: string[] = [],
+  username = 'tester',
+): Promise<string> {
+  const { TokenService } = await import('../../src/auth/token.service');
+  const issued = await testApp.app.get(TokenService).issue({ id: randomUUID(), username, roles }, 'access');
+  return issued.token;
+}
+
+/** The same app, with `Authorization: Bearer <token>` on every request unless one is given. */
+export function withBearer<T extends RequestingApp>(testApp: T, token: string): T {
+  return {
+    ...testApp,
+    request: (path: string, init: RequestInit & { json?: unknown } = {}) => {
+      const headers = new Headers(init.headers);
+      if (!headers.has('authorization')) headers.set('authorization', `Bearer ${token}`);
+      return testApp.request(path, { ...init, headers });
+    },
+  };
+}
