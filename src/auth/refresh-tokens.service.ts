@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, UnauthorizedException } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, IsNull, Not, Repository } from 'typeorm';
+import { DataSource, EntityManager, IsNull, LessThan, Not, Repository } from 'typeorm';
 import { RefreshToken } from './refresh-token.entity';
 import { TOKEN_ERRORS, TokenClaims, TokenSubject } from './token-claims';
 import { TokenService } from './token.service';
@@ -29,8 +29,11 @@ export class RefreshTokensService {
     private readonly users: UsersService,
   ) {}
 
-  /** A new login: a new family. */
-  issuePair(user: TokenSubject): Promise<TokenPair> {
+  /** A new login: a new family. The user's expired rows go at the same time, so the table stays small. */
+  async issuePair(user: TokenSubject): Promise<TokenPair> {
+    // An expired token fails signature-time checks before its row is read, so its row (and
+    // its revocation) is no longer needed.
+    await this.refreshTokens.delete({ userId: user.id, expiresAt: LessThan(new Date()) });
     return this.dataSource.transaction((manager) => this.issueInFamily(manager, user, randomUUID()));
   }
 

@@ -1,5 +1,6 @@
 import jwt from 'jsonwebtoken';
 import { DataSource } from 'typeorm';
+import { RefreshToken } from '../../src/auth/refresh-token.entity';
 import { User } from '../../src/auth/user.entity';
 import { generateTestKeys, TestKeys } from '../factories/token.factory';
 import { testDatabases } from '../support/database';
@@ -102,5 +103,16 @@ describe.each(testDatabases())('auth: refresh rotation and reuse detection on $n
     const pair = await login(app!, user.username, user.password);
     await app!.app.get(DataSource).getRepository(User).update({ id: user.id }, { isActive: false });
     expect((await refresh(app!, pair.refresh)).body.message).toBe('token revoked');
+  });
+
+  it("a new login removes the user's expired refresh rows and keeps the live ones", async () => {
+    const user = await createUser(app!);
+    const live = await login(app!, user.username, user.password);
+    const tokens = app!.app.get(DataSource).getRepository(RefreshToken);
+    await tokens.update({ userId: user.id }, { expiresAt: new Date(Date.now() - 1000) });
+    const fresh = await login(app!, user.username, user.password);
+    expect(await tokens.countBy({ userId: user.id })).toBe(1);
+    expect((await refresh(app!, fresh.refresh)).status).toBe(200);
+    expect((await refresh(app!, live.refresh)).body.message).toBe('token revoked');
   });
 });
