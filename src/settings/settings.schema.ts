@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { parseAuthSettings } from './auth.schema';
 import { EnvReader, RawEnv } from './env-reader';
 import { SettingsError } from './settings-error';
 import { DatabaseSettings, LogLevel, Settings, SignKeySetting } from './settings';
@@ -47,6 +48,7 @@ export function parseSettings(raw: RawEnv, defaults: SchemaDefaults): Settings {
     trustProxy,
     shutdownTimeoutSeconds,
     migrateOnStart,
+    auth: parseAuthSettings(env, debug),
     warnings: Object.freeze(warnings),
   });
 }

@@ -1,3 +1,5 @@
+import { AuthSettings } from './auth.schema';
+
 export type DatabaseSettings =
   { readonly type: 'sqlite'; readonly path: string } | { readonly type: 'postgres'; readonly url: string };
 
@@ -30,6 +32,8 @@ export interface Settings {
   readonly shutdownTimeoutSeconds: number;
   /** Apply pending migrations when the app starts (the container entrypoint runs them itself). */
   readonly migrateOnStart: boolean;
+  /** Token lifetimes, leeway, verified-token cache and login rate limits. */
+  readonly auth: AuthSettings;
   /** Warnings found while loading; logged once the logger exists. */
   readonly warnings: readonly string[];
 }
