@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { EnvReader, RawEnv } from './env-reader';
 import { SettingsError } from './settings-error';
+import { parseBusSettings } from './bus.schema';
 import { DatabaseSettings, LogLevel, Settings, SignKeySetting } from './settings';
 
 const MIN_SECRET_KEY_LENGTH = 32;
@@ -45,6 +46,7 @@ export function parseSettings(raw: RawEnv, defaults: SchemaDefaults): Settings {
     logLevel,
     trustProxy,
     shutdownTimeoutSeconds,
+    bus: parseBusSettings(env, serviceName),
     warnings: Object.freeze(warnings),
   });
 }

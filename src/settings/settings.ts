@@ -1,3 +1,5 @@
+import { BusSettings } from './bus.schema';
+
 export type DatabaseSettings =
   | { readonly type: 'sqlite'; readonly path: string }
   | { readonly type: 'postgres'; readonly url: string };
@@ -29,6 +31,8 @@ export interface Settings {
   readonly trustProxy: boolean | number | readonly string[];
   /** Seconds SIGTERM waits for in-flight work before the process exits anyway. */
   readonly shutdownTimeoutSeconds: number;
+  /** Exchange, queue, prefetch, retries and publish limits of the message bus. */
+  readonly bus: BusSettings;
   /** Warnings found while loading; logged once the logger exists. */
   readonly warnings: readonly string[];
 }
