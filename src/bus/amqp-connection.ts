@@ -70,7 +70,11 @@ export class AmqpConnection {
     this.wakeUp?.();
     const session = this.session;
     this.session = null;
-    if (session) await session.connection.close().catch(() => undefined);
+    if (!session) return;
+    // Close the channel first: amqplib sends Connection.Close ahead of frames still queued on a
+    // channel, so closing the connection alone can drop the last acks.
+    await session.channel.close().catch(() => undefined);
+    await session.connection.close().catch(() => undefined);
   }
 
   private async reconnectLoop(): Promise<void> {

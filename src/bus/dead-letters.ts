@@ -22,6 +22,8 @@ export interface DeadLetterQueue {
   close(): Promise<void>;
 }
 
+const REPLAY_BATCH = 100;
+
 export function describeDeadLetter(message: Message): DeadLetter {
   const headers = (message.properties.headers ?? {}) as Record<string, unknown>;
   const text = (name: string): string => (typeof headers[name] === 'string' ? headers[name] : '');
@@ -72,8 +74,11 @@ export class AmqpDeadLetterQueue implements DeadLetterQueue {
     const dlq = deadLetterQueueName(serviceQueueOf(queue));
     // Peek: get without ack, then close the channel so the broker puts every one back.
     const connection = await connect(this.url);
+    connection.on('error', () => undefined);
     try {
       const channel = await connection.createChannel();
+      // Errors come back through the awaited calls; an unheard 'error' event would crash.
+      channel.on('error', () => undefined);
       await channel.checkQueue(dlq);
       const found: DeadLetter[] = [];
       for (let i = 0; i < limit; i++) {
@@ -95,18 +100,23 @@ export class AmqpDeadLetterQueue implements DeadLetterQueue {
     await channel.checkQueue(target);
     let done = 0;
     while (done < limit) {
-      const message = await channel.get(dlq, { noAck: false });
-      if (!message) break;
-      // Ack only after the broker confirmed the copy: a crash in between duplicates, never loses.
-      channel.sendToQueue(target, message.content, {
-        ...message.properties,
-        headers: replayHeaders(message),
-        persistent: true,
-      });
+      const batch: Message[] = [];
+      while (batch.length < REPLAY_BATCH && done + batch.length < limit) {
+        const message = await channel.get(dlq, { noAck: false });
+        if (!message) break;
+        channel.sendToQueue(target, message.content, {
+          ...message.properties,
+          headers: replayHeaders(message),
+          persistent: true,
+        });
+        batch.push(message);
+      }
+      if (batch.length === 0) break;
+      // Ack only after the broker confirmed the copies: a crash in between duplicates, never loses.
       await channel.waitForConfirms();
-      channel.ack(message);
-      done++;
-      if (done % 100 === 0) onProgress?.(done);
+      for (const message of batch) channel.ack(message);
+      done += batch.length;
+      onProgress?.(done);
     }
     return done;
   }
@@ -120,7 +130,12 @@ export class AmqpDeadLetterQueue implements DeadLetterQueue {
   async close(): Promise<void> {
     const session = this.session;
     this.session = null;
-    if (session) await (await session).connection.close().catch(() => undefined);
+    if (!session) return;
+    // A session that never connected has nothing to close; its error was already reported.
+    const opened = await session.catch(() => null);
+    // Channel first, so the last acks reach the broker before Connection.Close (see AmqpConnection).
+    await opened?.channel.close().catch(() => undefined);
+    await opened?.connection.close().catch(() => undefined);
   }
 
   private async openChannel(): Promise<ConfirmChannel> {

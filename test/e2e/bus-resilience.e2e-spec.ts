@@ -17,6 +17,9 @@ import {
 } from '../support/broker';
 import { BusTestbed, Received } from '../support/bus-testbed';
 
+// Broker round trips and a broker restart; every wait inside is bounded on its own.
+jest.setTimeout(60_000);
+
 @Controller()
 class StreamController {
   constructor(private readonly received: Received) {}

@@ -5,6 +5,9 @@ import { RemoteHandlerError, RpcTimeoutError } from '../../src/bus/bus.errors';
 import { requireBroker, uniqueName, waitFor } from '../support/broker';
 import { BusTestbed, Received, TransportKind } from '../support/bus-testbed';
 
+// Broker round trips and a broker restart; every wait inside is bounded on its own.
+jest.setTimeout(60_000);
+
 @Controller()
 class OrdersController {
   constructor(private readonly received: Received) {}
