@@ -1,10 +1,13 @@
 /** @type {import('jest').Config} */
-const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true }, target: 'es2022', keepClassNames: true } }];
-// jose ships ECMAScript modules only; Jest's CommonJS runtime needs them transformed.
-const transformIgnorePatterns = ['/node_modules/(?!(jose)/)'];
-const shared = { transform: { '^.+\\.(t|j)s$': swc }, transformIgnorePatterns, testEnvironment: 'node' };
+const shared = {
+  // Transforms TypeScript, and ES-module-only packages in node_modules (see the file's comment).
+  transform: { '^.+\\.(t|j|mj|cj)s$': '<rootDir>/test/support/jest-transform.js' },
+  transformIgnorePatterns: [],
+  testEnvironment: 'node',
+};
 
 module.exports = {
+  testTimeout: 60000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     {
@@ -13,7 +16,6 @@ module.exports = {
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-      testTimeout: 60000,
     },
   ],
 };

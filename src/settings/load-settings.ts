@@ -55,7 +55,10 @@ function readLocalEnv(file: string): RawEnv {
     const module = require(file) as { default?: unknown };
     exported = module.default ?? module;
   } catch (error) {
-    throw new SettingsError('LOCAL_ENV_FILE', `could not be loaded (${file}): ${(error as Error).message.split('\n')[0]}`);
+    throw new SettingsError(
+      'LOCAL_ENV_FILE',
+      `could not be loaded (${file}): ${(error as Error).message.split('\n')[0]}`,
+    );
   }
   if (typeof exported !== 'object' || exported === null) {
     throw new SettingsError('LOCAL_ENV_FILE', `${file} must export default an object of settings`);
@@ -72,13 +75,15 @@ function readLocalEnv(file: string): RawEnv {
 
 /** `npm start` runs compiled code; it can still read a developer's local_env.ts. */
 function ensureTypeScriptLoader(file: string): void {
-  // eslint-disable-next-line @typescript-eslint/no-deprecated -- the only synchronous way to ask
   if (!file.endsWith('.ts') || require.extensions['.ts']) return;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     require('@swc-node/register');
   } catch {
-    throw new SettingsError('LOCAL_ENV_FILE', `${file} exists but the TypeScript loader is missing: run npm install, or remove the file`);
+    throw new SettingsError(
+      'LOCAL_ENV_FILE',
+      `${file} exists but the TypeScript loader is missing: run npm install, or remove the file`,
+    );
   }
 }
 

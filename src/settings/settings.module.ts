@@ -6,6 +6,10 @@ import { Settings, SETTINGS } from './settings';
 @Module({})
 export class SettingsModule {
   static forRoot(settings: Settings): DynamicModule {
-    return { module: SettingsModule, providers: [{ provide: SETTINGS, useValue: settings }], exports: [SETTINGS] };
+    return {
+      module: SettingsModule,
+      providers: [{ provide: SETTINGS, useValue: settings }],
+      exports: [SETTINGS],
+    };
   }
 }

@@ -32,6 +32,7 @@ export function parseSettings(raw: RawEnv, defaults: SchemaDefaults): Settings {
   const logLevel = env.oneOf('LOG_LEVEL', LOG_LEVELS, debug ? 'debug' : 'info');
   const trustProxy = parseTrustProxy(env);
   const shutdownTimeoutSeconds = env.seconds('SHUTDOWN_TIMEOUT', 25, { min: 1, max: 600 });
+  const migrateOnStart = env.bool('MIGRATE_ON_START', debug);
 
   return Object.freeze({
     debug,
@@ -46,6 +47,7 @@ export function parseSettings(raw: RawEnv, defaults: SchemaDefaults): Settings {
     logLevel,
     trustProxy,
     shutdownTimeoutSeconds,
+    migrateOnStart,
     bus: parseBusSettings(env, serviceName),
     warnings: Object.freeze(warnings),
   });
@@ -133,38 +135,57 @@ function parseAmqpUrl(env: EnvReader, warnings: string[]): string | null {
 
 /** Kubernetes secrets and .env files sometimes carry a PEM with literal `\n`. */
 function normalisePem(value: string): string {
-  return value.includes('\\n') ? value.replace(/\\n/g, '\n') : value;
+  return `${value.replace(/\\n/g, '\n').trim()}\n`;
 }
 
 function parseVerifyKey(env: EnvReader, debug: boolean): string | null {
   const value = env.string('JWT_VERIFY_KEY');
   if (value === undefined) {
-    if (!debug) throw new SettingsError('JWT_VERIFY_KEY', 'is required when DEBUG is off (a PEM public key or a JWKS URL)');
+    if (!debug)
+      throw new SettingsError(
+        'JWT_VERIFY_KEY',
+        'is required when DEBUG is off (a PEM public key or a JWKS URL)',
+      );
     return null;
   }
   if (/^https?:\/\//i.test(value)) {
     if (!debug && value.toLowerCase().startsWith('http://') && !isClusterLocal(value)) {
-      throw new SettingsError('JWT_VERIFY_KEY', 'must use https:// for a JWKS URL outside the cluster when DEBUG is off');
+      throw new SettingsError(
+        'JWT_VERIFY_KEY',
+        'must use https:// for a JWKS URL outside the cluster when DEBUG is off',
+      );
     }
     return value;
   }
   const pem = normalisePem(value);
   if (!/^-----BEGIN (RSA )?PUBLIC KEY-----/.test(pem) && !pem.startsWith('-----BEGIN CERTIFICATE-----')) {
-    throw new SettingsError('JWT_VERIFY_KEY', 'must be a PEM public key (-----BEGIN PUBLIC KEY-----) or a JWKS URL');
+    throw new SettingsError(
+      'JWT_VERIFY_KEY',
+      'must be a PEM public key (-----BEGIN PUBLIC KEY-----) or a JWKS URL',
+    );
   }
   return pem;
 }
 
 function isClusterLocal(url: string): boolean {
   const host = new URL(url).hostname;
-  return host === 'localhost' || host === '127.0.0.1' || host.endsWith('.svc') || host.endsWith('.cluster.local') || !host.includes('.');
+  return (
+    host === 'localhost' ||
+    host === '127.0.0.1' ||
+    host.endsWith('.svc') ||
+    host.endsWith('.cluster.local') ||
+    !host.includes('.')
+  );
 }
 
 function parseSignKey(env: EnvReader, debug: boolean): SignKeySetting | null {
   const value = env.string('JWT_SIGN_KEY');
   if (value === undefined) {
     if (!debug) {
-      throw new SettingsError('JWT_SIGN_KEY', 'is required when DEBUG is off (a PEM private key, or 0 for a verify-only service)');
+      throw new SettingsError(
+        'JWT_SIGN_KEY',
+        'is required when DEBUG is off (a PEM private key, or 0 for a verify-only service)',
+      );
     }
     return null;
   }
@@ -183,7 +204,10 @@ function parseServiceName(env: EnvReader, fallback: string): string {
   const value = env.string('SERVICE_NAME') ?? fallback;
   // It names a queue and a sync identity, so keep it to what RabbitMQ and DNS both accept.
   if (!/^[a-z][a-z0-9_-]{0,62}$/.test(value)) {
-    throw new SettingsError('SERVICE_NAME', 'must be lower-case letters, digits, "-" or "_", starting with a letter (max 63)');
+    throw new SettingsError(
+      'SERVICE_NAME',
+      'must be lower-case letters, digits, "-" or "_", starting with a letter (max 63)',
+    );
   }
   return value;
 }
@@ -193,6 +217,7 @@ function parseTrustProxy(env: EnvReader): boolean | number | readonly string[] {
   if (value === undefined) return false;
   if (/^\d+$/.test(value)) return env.integer('TRUST_PROXY', 0, { min: 0, max: 100 });
   const lower = value.toLowerCase();
-  if (['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'].includes(lower)) return env.bool('TRUST_PROXY', false);
+  if (['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'].includes(lower))
+    return env.bool('TRUST_PROXY', false);
   return Object.freeze(env.csv('TRUST_PROXY', []));
 }

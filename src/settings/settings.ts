@@ -1,8 +1,7 @@
 import { BusSettings } from './bus.schema';
 
 export type DatabaseSettings =
-  | { readonly type: 'sqlite'; readonly path: string }
-  | { readonly type: 'postgres'; readonly url: string };
+  { readonly type: 'sqlite'; readonly path: string } | { readonly type: 'postgres'; readonly url: string };
 
 /** `false` means this service does not issue tokens (`JWT_SIGN_KEY=0`). */
 export type SignKeySetting = string | false;
@@ -31,6 +30,8 @@ export interface Settings {
   readonly trustProxy: boolean | number | readonly string[];
   /** Seconds SIGTERM waits for in-flight work before the process exits anyway. */
   readonly shutdownTimeoutSeconds: number;
+  /** Apply pending migrations when the app starts (the container entrypoint runs them itself). */
+  readonly migrateOnStart: boolean;
   /** Exchange, queue, prefetch, retries and publish limits of the message bus. */
   readonly bus: BusSettings;
   /** Warnings found while loading; logged once the logger exists. */

@@ -1,0 +1,21 @@
+import { NestFactory } from '@nestjs/core';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppModule } from './app.module';
+import { configureHttp, createHttpAdapter } from './http/configure-http';
+import { createRootLogger, PinoLoggerService } from './logging/logger';
+import { Settings } from './settings/settings';
+
+/** Builds the whole app (not yet listening); main.ts and the e2e tests share it. */
+export async function createApp(settings: Settings): Promise<NestFastifyApplication> {
+  const logger = createRootLogger(settings);
+  const nestLogger = new PinoLoggerService(logger);
+  for (const warning of settings.warnings) logger.warn(`settings: ${warning}`);
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(settings),
+    createHttpAdapter(settings, logger),
+    // Start-up errors reach main.ts as exceptions, so it can print one line instead of Nest exiting.
+    { logger: nestLogger, abortOnError: false },
+  );
+  configureHttp(app, settings);
+  return app;
+}

@@ -1,0 +1,27 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { DatabaseModule } from './database/database.module';
+import { DatabaseReadinessCheck } from './database/database.readiness-check';
+import { HealthModule } from './health/health.module';
+import { MetricsModule } from './health/metrics.module';
+import { IndexController } from './http/index.controller';
+import { ItemsModule } from './items/items.module';
+import { Settings } from './settings/settings';
+import { SettingsModule } from './settings/settings.module';
+
+/** The top of the import graph: wires the foundation and the feature modules. */
+@Module({})
+export class AppModule {
+  static forRoot(settings: Settings): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        SettingsModule.forRoot(settings),
+        MetricsModule,
+        DatabaseModule.forRoot(settings),
+        HealthModule.forRoot([DatabaseReadinessCheck]),
+        ItemsModule,
+      ],
+      controllers: [IndexController],
+    };
+  }
+}

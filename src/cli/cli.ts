@@ -1,0 +1,35 @@
+import 'reflect-metadata';
+import { Command, CommanderError } from 'commander';
+import { loadSettings } from '../settings/load-settings';
+import { SettingsError } from '../settings/settings-error';
+import { SERVICE_VERSION } from '../http/service-info';
+import { CliError } from './cli-error';
+import { registerMigrateCommands } from './commands/migrate.command';
+
+/** `npm run cli -- <command>`: the same settings as the server, one-line errors, exit codes. */
+export function buildProgram(): Command {
+  const program = new Command('cli')
+    .description('Operations for this service (same settings as the server)')
+    .version(SERVICE_VERSION)
+    .showHelpAfterError()
+    .exitOverride();
+  registerMigrateCommands(program, () => loadSettings());
+  return program;
+}
+
+export async function runCli(argv: readonly string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv, { from: 'user' });
+    return Number(process.exitCode ?? 0);
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    if (error instanceof SettingsError) process.stderr.write(`settings: ${error.message}\n`);
+    else if (error instanceof CliError) process.stderr.write(`error: ${error.message}\n`);
+    else process.stderr.write(`error: ${(error as Error).message?.split('\n')[0] ?? String(error)}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  void runCli(process.argv.slice(2)).then((code) => process.exit(code));
+}

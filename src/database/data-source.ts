@@ -1,0 +1,66 @@
+import { isAbsolute, resolve } from 'node:path';
+import { types as pgTypes, defaults as pgDefaults } from 'pg';
+import { DataSource, DataSourceOptions, EntitySchema, LoggerOptions } from 'typeorm';
+import { Settings } from '../settings/settings';
+import { MIGRATIONS } from './migrations';
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own entity type
+export type EntityClass = Function | EntitySchema;
+
+const PG_TIMESTAMP_WITHOUT_TIME_ZONE = 1114;
+
+/**
+ * Timestamps are stored as UTC on both databases. `timestamp` (without time zone) is the
+ * type TypeORM maps `Date` to on PostgreSQL; pg would otherwise write and read it in the
+ * process's local zone, so a pod in another zone would shift every date.
+ */
+function storeTimestampsAsUtc(): void {
+  pgDefaults.parseInputDatesAsUTC = true;
+  pgTypes.setTypeParser(
+    PG_TIMESTAMP_WITHOUT_TIME_ZONE,
+    (value: string) => new Date(`${value.replace(' ', 'T')}Z`),
+  );
+}
+
+/** The one place DataSource options are built: used by the app, the CLI and the tests. */
+export function dataSourceOptions(
+  settings: Pick<Settings, 'database' | 'debug'>,
+  entities: readonly EntityClass[] = [],
+): DataSourceOptions {
+  const common = {
+    entities: [...entities],
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migrations',
+    // Schema changes go through migrations only; see `npm run cli -- migrate:generate`.
+    synchronize: false,
+    logging: (settings.debug ? ['error', 'warn', 'migration'] : ['error', 'migration']) as LoggerOptions,
+  };
+  if (settings.database.type === 'postgres') {
+    storeTimestampsAsUtc();
+    return {
+      ...common,
+      type: 'postgres',
+      url: settings.database.url,
+      extra: { max: 10, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30000 },
+    };
+  }
+  const path = settings.database.path;
+  return {
+    ...common,
+    type: 'better-sqlite3',
+    database: path === ':memory:' || isAbsolute(path) ? path : resolve(path),
+    // WAL lets readers (health checks, the CLI) run while the app writes.
+    prepareDatabase: (db: { pragma(sql: string): unknown }) => {
+      db.pragma('journal_mode = WAL');
+      db.pragma('busy_timeout = 5000');
+      db.pragma('foreign_keys = ON');
+    },
+  };
+}
+
+export function createDataSource(
+  settings: Pick<Settings, 'database' | 'debug'>,
+  entities: readonly EntityClass[] = [],
+): DataSource {
+  return new DataSource(dataSourceOptions(settings, entities));
+}

@@ -1,0 +1,7 @@
+import { CreateItems1764100000000 } from './1764100000000-create-items';
+
+/**
+ * Every migration, oldest first. Listed explicitly (not globbed) so the same list works
+ * from src/ under the TypeScript loader, from dist/, and inside Jest.
+ */
+export const MIGRATIONS = [CreateItems1764100000000];

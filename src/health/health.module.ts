@@ -1,0 +1,25 @@
+import { DynamicModule, Module, Provider } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { HealthController } from './health.controller';
+import { MetricsController } from './metrics.controller';
+import { READINESS_CHECKS, ReadinessCheck } from './readiness-check';
+
+type CheckClass = new (...args: never[]) => ReadinessCheck;
+
+/** `/health/live`, `/health/ready` and `/metrics`; the app module says what readiness depends on. */
+@Module({})
+export class HealthModule {
+  static forRoot(checks: readonly CheckClass[]): DynamicModule {
+    const readinessChecks: Provider = {
+      provide: READINESS_CHECKS,
+      useFactory: (...instances: ReadinessCheck[]) => instances,
+      inject: [...checks],
+    };
+    return {
+      module: HealthModule,
+      imports: [TerminusModule.forRoot({ errorLogStyle: 'json' })],
+      controllers: [HealthController, MetricsController],
+      providers: [readinessChecks],
+    };
+  }
+}

@@ -1,0 +1,16 @@
+import { Controller, Get, Header, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { MetricsService } from './metrics.service';
+
+@ApiExcludeController()
+@Controller('metrics')
+export class MetricsController {
+  constructor(private readonly metrics: MetricsService) {}
+
+  @Get()
+  @Header('Cache-Control', 'no-store')
+  async render(@Res() reply: FastifyReply): Promise<void> {
+    await reply.header('Content-Type', this.metrics.contentType).send(await this.metrics.render());
+  }
+}

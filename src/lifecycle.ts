@@ -1,0 +1,40 @@
+import { INestApplicationContext, Logger } from '@nestjs/common';
+
+/**
+ * SIGTERM/SIGINT close the app: the HTTP server stops accepting, in-flight requests finish,
+ * consumers drain, connections close. A second signal or the timeout forces the exit.
+ */
+export function stopOnSignals(app: INestApplicationContext, timeoutSeconds: number): void {
+  const logger = new Logger('Lifecycle');
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn(`${signal} again: exiting without waiting`);
+      process.exit(1);
+    }
+    stopping = true;
+    logger.log(`${signal} received: draining (at most ${timeoutSeconds}s)`);
+    const timer = setTimeout(() => {
+      logger.error(`shutdown took longer than ${timeoutSeconds}s: exiting`);
+      process.exit(1);
+    }, timeoutSeconds * 1000);
+    timer.unref();
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error(`shutdown failed: ${(error as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop).on('SIGINT', stop);
+}
+
+/** A start-up failure is one line on stderr and exit code 1; the stack only under DEBUG. */
+export function exitOnStartupError(error: unknown): never {
+  const err = error instanceof Error ? error : new Error(String(error));
+  const message = err.message.split('\n')[0];
+  process.stderr.write(`startup failed: ${message}\n`);
+  if (process.env.DEBUG === 'true' || process.env.DEBUG === '1') process.stderr.write(`${err.stack}\n`);
+  process.exit(1);
+}

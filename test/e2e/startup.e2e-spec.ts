@@ -1,0 +1,82 @@
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { testKeyPair } from '../support/keys';
+import { spawnService, waitForStatus } from '../support/spawn-service';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+describe('service start-up', () => {
+  it.each([
+    [{ DEBUG: 'false' }, 'settings: SECRET_KEY is required when DEBUG is off'],
+    [
+      { DEBUG: 'false', SECRET_KEY: 'short' },
+      'settings: SECRET_KEY must be at least 32 characters when DEBUG is off',
+    ],
+    [{ DEBUG: 'true', DATABASE_URL: 'foo://x' }, 'settings: DATABASE_URL has unsupported scheme "foo"'],
+    [{ DEBUG: 'true', PORT: 'abc' }, 'settings: PORT must be a whole number'],
+    [{ DEBUG: 'maybe' }, 'settings: DEBUG must be true/false/1/0'],
+  ])('refuses %j with one line naming the variable and exit code 1', async (env, line) => {
+    const result = await spawnService('main.ts', env).exited();
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain(line);
+    expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it('never echoes a secret value in the error line', async () => {
+    const result = await spawnService('main.ts', { DEBUG: 'false', SECRET_KEY: 'hunter2-secret' }).exited();
+    expect(result.code).toBe(1);
+    expect(result.stderr).not.toContain('hunter2');
+  });
+
+  it('starts with no settings in DEBUG: SQLite file in the working directory, ready, docs, then stops on SIGTERM', async () => {
+    const workdir = mkdtempSync(join(tmpdir(), 'm8e-start-'));
+    const port = await freePort();
+    const service = spawnService('main.ts', { DEBUG: 'true', PORT: String(port) }, [], workdir);
+    try {
+      await waitForStatus(`http://127.0.0.1:${port}/health/ready`, 200, 45000);
+      expect(existsSync(join(workdir, 'db.sqlite3'))).toBe(true);
+      expect((await fetch(`http://127.0.0.1:${port}/docs`)).status).toBe(200);
+      const created = await fetch(`http://127.0.0.1:${port}/api/items`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'first' }),
+      });
+      expect([201, 401]).toContain(created.status); // 401 once auth protects items; never 5xx
+      service.child.kill('SIGTERM');
+      const result = await service.exited(15000);
+      expect(result.code).toBe(0);
+      expect(result.stdout + result.stderr).toContain('SIGTERM received');
+    } finally {
+      service.child.kill('SIGKILL');
+    }
+  });
+
+  it('reads local_env.ts over the environment', async () => {
+    const workdir = mkdtempSync(join(tmpdir(), 'm8e-localenv-'));
+    const file = join(workdir, 'local_env.ts');
+    writeFileSync(file, `export default { DEBUG: false, SECRET_KEY: 'tiny' };\n`);
+    const keys = testKeyPair();
+    const result = await spawnService('main.ts', {
+      LOCAL_ENV_FILE: file,
+      DEBUG: 'true',
+      JWT_SIGN_KEY: keys.privateKey,
+      JWT_VERIFY_KEY: keys.publicKey,
+    }).exited();
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('SECRET_KEY must be at least 32 characters');
+  });
+});

@@ -1,0 +1,57 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+
+/** Where the run's PostgreSQL database is; set by global-setup.ts. */
+export const POSTGRES_URL_VARIABLE = 'TEST_POSTGRES_URL';
+export const POSTGRES_SERVER_URL =
+  process.env.TEST_POSTGRES_SERVER ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export interface TestDatabase {
+  readonly name: 'sqlite' | 'postgres';
+  /** A DATABASE_URL; SQLite gets a fresh file each call. */
+  url(): string;
+}
+
+const sqlite: TestDatabase = {
+  name: 'sqlite',
+  url: () => `sqlite:///${join(mkdtempSync(join(tmpdir(), 'm8e-test-')), 'db.sqlite3')}`,
+};
+
+/**
+ * The databases an e2e suite runs against. PostgreSQL joins when global setup reached it;
+ * otherwise the suite says so loudly (and global setup already failed the run if CI=true).
+ */
+export function testDatabases(): TestDatabase[] {
+  const postgresUrl = process.env[POSTGRES_URL_VARIABLE];
+  if (!postgresUrl) {
+    console.warn('PostgreSQL unreachable: e2e runs on SQLite only (under CI=true this fails the run)');
+    return [sqlite];
+  }
+  return [sqlite, { name: 'postgres', url: () => postgresUrl }];
+}
+
+/** Empties the given tables between tests, on whichever database the URL names. */
+export async function truncateTables(databaseUrl: string, tables: readonly string[]): Promise<void> {
+  if (!databaseUrl.startsWith('postgres')) return; // each SQLite test app has its own file
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const existing = await client.query<{ tablename: string }>(
+      "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename = ANY($1)",
+      [tables],
+    );
+    if (existing.rows.length === 0) return;
+    await client.query(`TRUNCATE ${existing.rows.map((row) => `"${row.tablename}"`).join(', ')} CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Refuses to touch any database whose name does not say it is for tests. */
+export function assertTestDatabase(url: string): void {
+  const name = new URL(url).pathname.slice(1);
+  if (!name.includes('test'))
+    throw new Error(`refusing to use database "${name}": its name must contain "test"`);
+}

@@ -1,0 +1,81 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+export const PROJECT_ROOT = join(__dirname, '..', '..');
+
+export interface Finished {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunningService {
+  readonly child: ChildProcess;
+  output(): string;
+  /** Resolves when the process exits (or kills it after `timeoutMs`). */
+  exited(timeoutMs?: number): Promise<Finished>;
+}
+
+/**
+ * Starts `src/<entry>` in its own Node process the way `npm run start:dev`/`cli` do, with a
+ * clean environment: only PATH, HOME and `env` (no local_env.ts unless asked for).
+ */
+export function spawnService(
+  entry: string,
+  env: Record<string, string>,
+  args: string[] = [],
+  cwd = PROJECT_ROOT,
+): RunningService {
+  const child = spawn(
+    process.execPath,
+    ['-r', '@swc-node/register', join(PROJECT_ROOT, 'src', entry), ...args],
+    {
+      cwd,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        LOCAL_ENV_FILE: 'none',
+        TS_NODE_PROJECT: join(PROJECT_ROOT, 'tsconfig.json'),
+        NODE_PATH: join(PROJECT_ROOT, 'node_modules'),
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const done = new Promise<Finished>((resolve) =>
+    child.on('exit', (code) => resolve({ code, stdout, stderr })),
+  );
+  return {
+    child,
+    output: () => stdout + stderr,
+    exited: async (timeoutMs = 30000) => {
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      try {
+        return await done;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}
+
+/** Polls `url` until it answers `status`, at most `timeoutMs`; returns the milliseconds it took. */
+export async function waitForStatus(url: string, status: number, timeoutMs = 30000): Promise<number> {
+  const started = Date.now();
+  let last = 'no answer';
+  while (Date.now() - started < timeoutMs) {
+    try {
+      const response = await fetch(url);
+      if (response.status === status) return Date.now() - started;
+      last = `status ${response.status}`;
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${url} did not answer ${status} within ${timeoutMs} ms (last: ${last})`);
+}

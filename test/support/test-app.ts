@@ -1,0 +1,65 @@
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createApp } from '../../src/app.factory';
+import { loadSettings } from '../../src/settings/load-settings';
+import { Settings } from '../../src/settings/settings';
+import { testKeyPair } from './keys';
+
+export interface TestApp {
+  readonly app: NestFastifyApplication;
+  readonly settings: Settings;
+  /** http://127.0.0.1:<port> of the running app. */
+  readonly baseUrl: string;
+  /** fetch() relative to baseUrl, JSON body helpers included. */
+  request(path: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/** Production-like settings (DEBUG off) with keys made at run time; `env` overrides any of them. */
+export function testSettings(env: Record<string, string> = {}): Settings {
+  const keys = testKeyPair();
+  return loadSettings({
+    localEnvFile: null,
+    env: {
+      DEBUG: 'false',
+      SECRET_KEY: 'test-secret-key-that-is-long-enough-0123456789',
+      DATABASE_URL: 'sqlite:///:memory:',
+      ALLOWED_HOSTS: 'localhost,127.0.0.1',
+      JWT_SIGN_KEY: keys.privateKey,
+      JWT_VERIFY_KEY: keys.publicKey,
+      MIGRATE_ON_START: 'true',
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
+      SERVICE_NAME: 'test-service',
+      ...env,
+    },
+  });
+}
+
+/** Boots the real AppModule on a real socket (port 0) against the database the env names. */
+export async function startTestApp(
+  env: Record<string, string> = {},
+  configure?: (app: NestFastifyApplication) => void,
+): Promise<TestApp> {
+  const settings = testSettings(env);
+  const app = await createApp(settings);
+  configure?.(app);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.getHttpServer().address();
+  if (address === null || typeof address === 'string') throw new Error('the test app is not on a TCP port');
+  const baseUrl = `http://127.0.0.1:${address.port}`;
+  return {
+    app,
+    settings,
+    baseUrl,
+    request: (path, init = {}) => {
+      const { json, ...rest } = init;
+      const headers = new Headers(rest.headers);
+      if (json !== undefined) headers.set('content-type', 'application/json');
+      return fetch(`${baseUrl}${path}`, {
+        ...rest,
+        headers,
+        body: json === undefined ? rest.body : JSON.stringify(json),
+      });
+    },
+    close: () => app.close(),
+  };
+}
