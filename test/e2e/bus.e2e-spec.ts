@@ -2,6 +2,7 @@ import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { AmqpContext } from '../../src/bus/amqp.context';
 import { RemoteHandlerError, RpcTimeoutError } from '../../src/bus/bus.errors';
+import { MetricsService } from '../../src/health/metrics.service';
 import { requireBroker, uniqueName, waitFor } from '../support/broker';
 import { BusTestbed, Received, TransportKind } from '../support/bus-testbed';
 
@@ -187,6 +188,14 @@ describe.each(transports)('message bus over %s', (kind) => {
       expect(parked[0].failedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
       // First attempt plus one per configured retry delay.
       expect(jobs.received.dataFor('jobs.always-fails')).toHaveLength(bed.retryDelaysMs.length + 1);
+      const metrics = await jobs.app.get(MetricsService).render();
+      expect(metrics).toContain(
+        `bus_messages_retried_total{pattern="jobs.always-fails"} ${bed.retryDelaysMs.length}`,
+      );
+      expect(metrics).toContain('bus_messages_dead_lettered_total{reason="retries-exhausted"} 1');
+      expect(metrics).toContain('bus_messages_consumed_total{pattern="jobs.ok"} 1');
+      expect(metrics).toContain('bus_messages_published_total 2');
+      expect(metrics).toContain('bus_messages_confirmed_total 2');
     } finally {
       await dlq.close();
     }
