@@ -65,7 +65,11 @@ export class AmqpServer extends BusServer {
     await channel.prefetch(prefetch);
     const { consumerTag } = await channel.consume(queue, (message) => {
       if (message) void this.track(this.handleMessage(message, channel));
-      else this.logger.warn(`the broker cancelled the consumer of ${queue}; reconnecting`);
+      else {
+        // The queue was deleted or its node went away: start over, which declares it again.
+        this.logger.warn(`the broker cancelled the consumer of ${queue}; reconnecting`);
+        void channel.close().catch(() => undefined);
+      }
     });
     this.consumerTag = consumerTag;
   }

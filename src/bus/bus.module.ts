@@ -118,7 +118,8 @@ export function createBusServer(
   const options: BusServerOptions = {
     ...settings.bus,
     ...extra,
-    drainTimeoutMs: extra.drainTimeoutMs ?? settings.shutdownTimeoutSeconds * 1000,
+    // Leaves part of SHUTDOWN_TIMEOUT for confirms and the rest of the shutdown.
+    drainTimeoutMs: extra.drainTimeoutMs ?? Math.max(1000, settings.shutdownTimeoutSeconds * 700),
   };
   const server = settings.amqpUrl
     ? new AmqpServer(

@@ -9,11 +9,13 @@ import { BrokerDownError, BusReadinessCheck } from '../../src/bus/bus.readiness-
 import { loadSettings } from '../../src/settings/load-settings';
 import {
   ensureBrokerStarted,
+  queueExists,
   rabbitmqctl,
   requireBroker,
   sleep,
   uniqueName,
   waitFor,
+  withAdminConnection,
 } from '../support/broker';
 import { BusTestbed, Received } from '../support/bus-testbed';
 
@@ -114,6 +116,35 @@ describeBroker('bus on RabbitMQ', () => {
       // The default exchange (""), which rabbitmqctl prints as [] or <<>> depending on the version.
       expect(line).toMatch(/\{"x-dead-letter-exchange",(\[\]|<<>>|"")\}/);
     }
+  });
+
+  it('reconnects and consumes again after the broker drops every connection', async () => {
+    const service = await bed.startService(uniqueName('cut'), [StreamController]);
+    await service.client.publishEvent('stream.tick', { seq: 1 });
+    await waitFor('the first message', () => service.received.messages.length === 1);
+    await rabbitmqctl('close_all_connections', 'test: simulated network cut');
+    // Published right after the cut: waits in the buffer or is re-sent, never lost.
+    await service.client.publishEvent('stream.tick', { seq: 2 });
+    await waitFor(
+      'the message after the cut',
+      () => service.received.messages.some((m) => (m.data as { seq: number }).seq === 2),
+      30_000,
+    );
+  });
+
+  it('declares the queue again when it is deleted under a running consumer', async () => {
+    const service = await bed.startService(uniqueName('deleted'), [StreamController]);
+    await withAdminConnection(async (connection) => {
+      const channel = await connection.createChannel();
+      await channel.deleteQueue(service.settings.bus.queue);
+    });
+    await waitFor('the queue to be back', async () => await queueExists(service.settings.bus.queue), 30_000);
+    await service.client.publishEvent('stream.tick', { seq: 7 });
+    await waitFor(
+      'a message into the re-declared queue',
+      () => service.received.messages.length === 1,
+      30_000,
+    );
   });
 
   it('delivers every confirmed message after a broker restart, and the consumer re-attaches by itself', async () => {

@@ -3,7 +3,7 @@ import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservice
 import { AmqpContext } from '../../src/bus/amqp.context';
 import { RemoteHandlerError, RpcTimeoutError } from '../../src/bus/bus.errors';
 import { MetricsService } from '../../src/health/metrics.service';
-import { requireBroker, uniqueName, waitFor } from '../support/broker';
+import { queueDepth, requireBroker, uniqueName, waitFor } from '../support/broker';
 import { BusTestbed, Received, TransportKind } from '../support/bus-testbed';
 
 // Broker round trips and a broker restart; every wait inside is bounded on its own.
@@ -53,6 +53,14 @@ class JobsController {
     flakyAttempts.set(data.id, attempts);
     if (attempts <= data.failures) throw new Error(`flaky failure ${attempts}`);
     this.received.record(data, context);
+  }
+
+  /** Takes a while, so a test can close the app while it runs. */
+  @EventPattern<string>('jobs.slow')
+  async slow(@Payload() data: { ms: number }, @Ctx() context: AmqpContext): Promise<void> {
+    this.received.record({ ...data, phase: 'started' }, context);
+    await new Promise((resolve) => setTimeout(resolve, data.ms));
+    this.received.record({ ...data, phase: 'finished' }, context);
   }
 
   @EventPattern<string>('jobs.ok')
@@ -240,6 +248,23 @@ describe.each(transports)('message bus over %s', (kind) => {
       expect(parked[0].lastError).toContain('legacy.thing.happened');
     } finally {
       await dlq.close();
+    }
+  });
+
+  it('lets a running handler finish and flushes pending publishes when the app closes', async () => {
+    const jobs = await bed.startService(uniqueName('jobs'), [JobsController]);
+    await jobs.client.publishEvent('jobs.slow', { ms: 400 });
+    await waitFor('the slow handler to start', () => jobs.received.messages.length === 1);
+    const lastPublish = jobs.client.publishEvent('jobs.ok', { last: true });
+    await bed.stopService(jobs);
+    await expect(lastPublish).resolves.toBeUndefined();
+    expect(jobs.received.dataFor('jobs.slow').map((data) => (data as { phase: string }).phase)).toEqual([
+      'started',
+      'finished',
+    ]);
+    if (kind === 'amqp') {
+      // Acked before the connection closed: nothing is left to redeliver to the next replica.
+      expect(await queueDepth(jobs.settings.bus.queue)).toBe(0);
     }
   });
 

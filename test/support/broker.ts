@@ -93,6 +93,17 @@ export async function queueDepth(queue: string): Promise<number> {
   });
 }
 
+export async function queueExists(queue: string): Promise<boolean> {
+  return withAdminConnection(async (connection) => {
+    const channel = await connection.createChannel();
+    channel.on('error', () => undefined);
+    return channel.checkQueue(queue).then(
+      () => true,
+      () => false,
+    );
+  });
+}
+
 /** Polls until `predicate` holds; fails with `what` after `timeoutMs` (every wait is bounded). */
 export async function waitFor(
   what: string,

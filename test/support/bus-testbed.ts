@@ -116,6 +116,13 @@ export class BusTestbed {
     return { app, settings, received: app.get(Received), client: app.get(BusClient) };
   }
 
+  /** Closes one service as SIGTERM would (app.close()). */
+  async stopService(service: TestService): Promise<void> {
+    const index = this.apps.indexOf(service.app);
+    if (index >= 0) this.apps.splice(index, 1);
+    await service.app.close();
+  }
+
   /** A message only a foreign or broken publisher would send (the bus itself always sends JSON). */
   async publishRaw(routingKey: string, content: Buffer): Promise<void> {
     if (this.kind === 'in-process') {
