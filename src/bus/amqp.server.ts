@@ -1,6 +1,6 @@
 import { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { AmqpConnection } from './amqp-connection';
-import { HEADERS, JSON_CONTENT_TYPE } from './bus.constants';
+import { HEADERS, JSON_CONTENT_TYPE, STARTUP_CONNECT_WAIT_MS } from './bus.constants';
 import { describeError } from './bus.errors';
 import { BusMetrics } from './bus.metrics';
 import { BusServer, BusServerOptions, DispatchOutcome, ReplyPacket } from './bus.server';
@@ -9,6 +9,8 @@ export interface AmqpServerOptions extends BusServerOptions {
   readonly url: string;
   /** Shown in the broker's management UI as the connection name. */
   readonly connectionName?: string;
+  /** Bound on how long start-up waits for the first connection (default 10 s). */
+  readonly startupConnectWaitMs?: number;
 }
 
 /**
@@ -33,9 +35,24 @@ export class AmqpServer extends BusServer {
     }
   }
 
+  /**
+   * Waits a bounded time for the first connection, so a healthy start has its queue declared
+   * before the app serves traffic; a broker that is down only delays start-up by that much
+   * (readiness stays down and the connection keeps trying in the background).
+   */
   async start(callback?: () => void): Promise<void> {
     this.connection.addSetup((session) => this.setupChannel(session.channel));
-    await this.connection.start();
+    const connected = this.connection.start();
+    const waitMs = (this.options as AmqpServerOptions).startupConnectWaitMs ?? STARTUP_CONNECT_WAIT_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<'timeout'>(
+      (resolve) => (timer = setTimeout(() => resolve('timeout'), waitMs)),
+    );
+    const first = await Promise.race([connected, waited]).finally(() => clearTimeout(timer));
+    if (first === 'timeout') {
+      connected.catch(() => undefined);
+      this.logger.error(`no broker after ${waitMs} ms; starting anyway and consuming once it is reachable`);
+    }
     callback?.();
   }
 

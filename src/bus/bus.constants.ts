@@ -13,6 +13,8 @@ export const DEFAULT_PUBLISH_BUFFER = 10_000;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
 export const RECONNECT_MIN_DELAY_MS = 250;
 export const RECONNECT_MAX_DELAY_MS = 10_000;
+/** How long the server's start-up waits for the broker before going on without it. */
+export const STARTUP_CONNECT_WAIT_MS = 10_000;
 /** Short enough that a cut network is noticed well inside a Kubernetes probe period. */
 export const DEFAULT_HEARTBEAT_SECONDS = 10;
 

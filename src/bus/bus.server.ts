@@ -93,12 +93,20 @@ export abstract class BusServer extends Server implements CustomTransportStrateg
     await Promise.race([Promise.allSettled([...this.running]), deadline]);
   }
 
-  /** Decodes, finds the handler and runs it; never throws. */
+  /** Decodes, finds the handler and runs it; never throws, so one message cannot stop the consumer. */
   protected async dispatch(
     message: ConsumeMessage,
     channel: ConfirmChannel | null,
-    reply: (packet: ReplyPacket) => Promise<void>,
+    sendReply: (packet: ReplyPacket) => Promise<void>,
   ): Promise<DispatchOutcome> {
+    const reply = async (packet: ReplyPacket): Promise<void> => {
+      try {
+        await sendReply(packet);
+      } catch (error) {
+        // The requester times out on its own; the message itself is still settled.
+        this.logger.warn(`could not reply to ${routingKeyOf(message)}: ${describeError(error)}`);
+      }
+    };
     const { properties } = message;
     const routingKey = routingKeyOf(message);
     let data: unknown;
@@ -144,9 +152,9 @@ export abstract class BusServer extends Server implements CustomTransportStrateg
       return { kind: 'done', pattern };
     } catch (filtered) {
       const error = ctx.getFailure()?.error ?? filtered;
-      const decision = this.retryPolicy.decide(readRetryCount(message.properties.headers));
       if (isInvalidPayload(error))
         return { kind: 'dead-letter', reason: 'invalid-body', error: describeError(error) };
+      const decision = this.retryPolicy.decide(readRetryCount(message.properties.headers));
       if (decision.action === 'retry')
         return { kind: 'retry', pattern, decision, error: describeError(error) };
       return { kind: 'dead-letter', reason: 'retries-exhausted', error: describeError(error) };
@@ -210,13 +218,9 @@ function isInvalidPayload(error: unknown): boolean {
 
 function toWireError(error: unknown): { code: string; message: string } {
   if (typeof error === 'object' && error !== null) {
-    const { name, message, status } = error as { name?: unknown; message?: unknown; status?: unknown };
-    const code =
-      typeof name === 'string' && name !== 'Error'
-        ? name
-        : status === 'error'
-          ? 'HANDLER_ERROR'
-          : 'HANDLER_ERROR';
+    const { name, message } = error as { name?: unknown; message?: unknown };
+    // A plain Error (or Nest's filtered `{ status: 'error' }`) has no more specific name to carry.
+    const code = typeof name === 'string' && name !== 'Error' ? name : 'HANDLER_ERROR';
     return { code, message: typeof message === 'string' ? message : describeError(error) };
   }
   return { code: 'HANDLER_ERROR', message: String(error) };

@@ -1,6 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { AmqpContext } from '../../src/bus/amqp.context';
+import { AmqpServer } from '../../src/bus/amqp.server';
 import { BusClient } from '../../src/bus/bus.client';
 import { BusClosedError, PublishBufferFullError, PublishTimeoutError } from '../../src/bus/bus.errors';
 import { BusMetrics } from '../../src/bus/bus.metrics';
@@ -72,6 +73,25 @@ describe('bus without a reachable broker', () => {
     } finally {
       await client.close();
     }
+  });
+
+  it('starts the consumer without the broker after a bounded wait, not ready, and closes promptly', async () => {
+    const server = new AmqpServer(
+      {
+        url: DEAD_BROKER_URL,
+        exchange: 'events',
+        queue: 'unreachable',
+        prefetch: 10,
+        retryDelaysMs: [],
+        startupConnectWaitMs: 300,
+      },
+      new BusMetrics(null),
+    );
+    let listening = false;
+    await server.listen(() => (listening = true));
+    expect(listening).toBe(true);
+    expect(server.isConnected).toBe(false);
+    await server.close();
   });
 
   it('rejects publishes after close with BusClosedError', async () => {
