@@ -1,4 +1,4 @@
-import { Options } from 'amqplib';
+import { IllegalOperationError, Options } from 'amqplib';
 import { AmqpConnection, AmqpSession } from './amqp-connection';
 import { BusClosedError, PublishBufferFullError, PublishNackError, PublishTimeoutError } from './bus.errors';
 
@@ -87,7 +87,9 @@ export class ConfirmPublisher {
     while (this.waiting.length > 0) {
       const entry = this.waiting.shift()!;
       if (entry.isSettled) continue;
-      if (!this.write(session, entry)) {
+      const written = this.write(session, entry);
+      if (written === 'closed') return; // the drop handler requeues and the next session flushes
+      if (written === 'full') {
         this.isWaitingForDrain = true;
         session.channel.once('drain', () => {
           this.isWaitingForDrain = false;
@@ -98,8 +100,8 @@ export class ConfirmPublisher {
     }
   }
 
-  /** False when the socket buffer is full: stop writing until 'drain' (back-pressure). */
-  private write(session: AmqpSession, entry: PendingPublish): boolean {
+  /** 'full' when the socket buffer is full: stop writing until 'drain' (back-pressure). */
+  private write(session: AmqpSession, entry: PendingPublish): 'written' | 'full' | 'closed' {
     this.inFlight.add(entry);
     try {
       const isWritable = session.channel.publish(
@@ -110,27 +112,31 @@ export class ConfirmPublisher {
         (error: unknown) => this.onConfirm(entry, error),
       );
       this.counters.onPublished();
-      return isWritable;
-    } catch {
-      // The channel closed under us: keep the message for the next session.
+      return isWritable ? 'written' : 'full';
+    } catch (error) {
       this.inFlight.delete(entry);
-      this.waiting.unshift(entry);
-      return false;
+      if (error instanceof IllegalOperationError) {
+        // The channel closed under us: keep the message, in order, for the next session.
+        this.waiting.unshift(entry);
+        return 'closed';
+      }
+      this.settle(entry, error instanceof Error ? error : new Error(String(error)));
+      return 'written';
     }
   }
 
   private onConfirm(entry: PendingPublish, error: unknown): void {
-    if (!this.inFlight.delete(entry)) return;
     if (!error) {
+      if (!this.inFlight.delete(entry)) return;
       this.counters.onConfirmed();
       this.settle(entry);
     } else if (error instanceof Error && error.message === 'message nacked') {
+      if (!this.inFlight.delete(entry)) return;
       this.settle(entry, new PublishNackError(entry.routingKey));
-    } else if (!entry.isSettled) {
-      // Channel closed before the confirm: the broker may or may not have it, so publish again
-      // after reconnecting (at-least-once; consumers see a duplicate message id at worst).
-      this.waiting.unshift(entry);
     }
+    // Otherwise the channel closed before the confirm: the broker may or may not have the
+    // message, so it stays in flight and requeueInFlight() publishes it again, in order, after
+    // the reconnect (at-least-once: a consumer may see its message id twice).
   }
 
   private requeueInFlight(): void {

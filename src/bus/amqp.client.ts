@@ -52,7 +52,7 @@ export class AmqpClient extends BusClient {
       options.publishTimeoutMs,
       metrics,
     );
-    this.connection.addSetup((session) => this.setupReplyChannel(session));
+    this.connection.addSetup((session) => this.setupSession(session));
     this.connection.onUp(() => this.sendWaitingRequests());
     this.connection.onDown(() => this.failSentRequests());
   }
@@ -116,7 +116,10 @@ export class AmqpClient extends BusClient {
     return () => this.finishRequest(id);
   }
 
-  private async setupReplyChannel(session: AmqpSession): Promise<void> {
+  private async setupSession(session: AmqpSession): Promise<void> {
+    // Publishing to a missing exchange closes the channel; declaring ours keeps the first publish
+    // of a fresh system (before any consumer declared it) from looping through reconnects.
+    await session.channel.assertExchange(this.options.exchange, 'topic', { durable: true });
     // Direct reply-to only works when requests go out on the channel that consumes the replies.
     const channel = await session.connection.createChannel();
     channel.on('error', () => undefined);
