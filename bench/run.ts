@@ -1,0 +1,16 @@
+/** `npm run bench`: every benchmark, each printing ratios against baselines measured in the same run. */
+import { execSync } from 'node:child_process';
+import { runHttpBench } from './http.bench';
+
+async function main(): Promise<void> {
+  // The service is measured as it ships: compiled, from dist/.
+  execSync('npm run -s build', { stdio: 'inherit' });
+  const results: Record<string, boolean> = {};
+  results.http = await runHttpBench();
+  const missed = Object.entries(results).filter(([, met]) => !met);
+  console.log(
+    missed.length ? `\ngoals missed: ${missed.map(([name]) => name).join(', ')}` : '\nall goals met',
+  );
+  process.exit(missed.length ? 1 : 0);
+}
+void main();
