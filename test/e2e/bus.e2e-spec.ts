@@ -1,6 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { AmqpContext } from '../../src/bus/amqp.context';
+import { BusClient } from '../../src/bus/bus.client';
 import { RemoteHandlerError, RpcTimeoutError } from '../../src/bus/bus.errors';
 import { MetricsService } from '../../src/health/metrics.service';
 import { queueDepth, requireBroker, uniqueName, waitFor } from '../support/broker';
@@ -31,6 +32,25 @@ class OrdersController {
   @MessagePattern('prices.broken')
   failPrice(): never {
     throw new Error('price list unavailable');
+  }
+}
+
+/** Publishes a follow-up event from inside a handler, as a saga step would. */
+@Controller()
+class ChainController {
+  constructor(
+    private readonly received: Received,
+    private readonly bus: BusClient,
+  ) {}
+
+  @EventPattern('chain.start')
+  async onStart(@Payload() data: { step: number }): Promise<void> {
+    await this.bus.publishEvent('chain.next', { step: data.step + 1 });
+  }
+
+  @EventPattern<string>('chain.next')
+  onNext(@Payload() data: unknown, @Ctx() context: AmqpContext): void {
+    this.received.record(data, context);
   }
 }
 
@@ -112,6 +132,15 @@ describe.each(transports)('message bus over %s', (kind) => {
     expect(first.messageId).toEqual(expect.any(String));
     expect(second.correlationId).toBe(second.messageId);
     expect(first.messageId).not.toBe(second.messageId);
+  });
+
+  it('carries the correlation id on to what a handler publishes', async () => {
+    const chain = await bed.startService(uniqueName('chain'), [ChainController]);
+    await chain.client.publishEvent('chain.start', { step: 1 }, { correlationId: 'saga-42' });
+    await waitFor('the follow-up event', () => chain.received.messages.length === 1);
+    const [next] = chain.received.messages;
+    expect(next.data).toEqual({ step: 2 });
+    expect(next.message.properties.correlationId).toBe('saga-42');
   });
 
   it('shares one queue between replicas of a service and gives another service its own copy', async () => {
