@@ -3,7 +3,12 @@ import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { AmqpContext } from '../../src/bus/amqp.context';
 import { AmqpServer } from '../../src/bus/amqp.server';
 import { BusClient } from '../../src/bus/bus.client';
-import { BusClosedError, PublishBufferFullError, PublishTimeoutError } from '../../src/bus/bus.errors';
+import {
+  BusClosedError,
+  PublishBufferFullError,
+  PublishTimeoutError,
+  RpcTimeoutError,
+} from '../../src/bus/bus.errors';
 import { BusMetrics } from '../../src/bus/bus.metrics';
 import { createBusClient } from '../../src/bus/bus.module';
 import { BrokerDownError, BusReadinessCheck } from '../../src/bus/bus.readiness-check';
@@ -59,6 +64,17 @@ describe('bus without a reachable broker', () => {
         expect(outcome).toBeInstanceOf(PublishTimeoutError);
         expect((outcome as Error).message).toContain('orders.eu.created');
       }
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('lets a request wait for the broker only until its timeout', async () => {
+    const client = unreachableClient({});
+    try {
+      await expect(client.request('prices.get', { sku: 'A-1' }, { timeoutMs: 300 })).rejects.toBeInstanceOf(
+        RpcTimeoutError,
+      );
     } finally {
       await client.close();
     }
