@@ -1,4 +1,5 @@
 import { Body, Controller, DynamicModule, HttpCode, Module, Post } from '@nestjs/common';
+import { Public } from '../../src/auth/public.decorator';
 import { NestFactory } from '@nestjs/core';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -26,6 +27,8 @@ class PingDto {
   name!: string;
 }
 
+// Public: this suite is about the bus, not about tokens.
+@Public()
 @Controller('bus-test')
 class PingHttpController {
   constructor(private readonly bus: BusClient) {}
