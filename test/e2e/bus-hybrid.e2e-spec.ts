@@ -7,7 +7,7 @@ import { IsString } from 'class-validator';
 import { AppModule } from '../../src/app.module';
 import { AmqpContext } from '../../src/bus/amqp.context';
 import { BusClient } from '../../src/bus/bus.client';
-import { BusModule, createBusServer } from '../../src/bus/bus.module';
+import { createBusServer } from '../../src/bus/bus.module';
 import { BusReadinessCheck } from '../../src/bus/bus.readiness-check';
 import { IN_PROCESS_BROKER } from '../../src/bus/bus.constants';
 import { DeadLetterQueue, InProcessDeadLetterQueue } from '../../src/bus/dead-letters';
@@ -58,7 +58,7 @@ class HybridTestModule {
   static forRoot(settings: Settings): DynamicModule {
     return {
       module: HybridTestModule,
-      imports: [AppModule.forRoot(settings), BusModule.forRoot(settings)],
+      imports: [AppModule.forRoot(settings)],
       controllers: [PingHttpController, PingEventsController],
       providers: [Received],
     };
