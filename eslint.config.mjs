@@ -7,6 +7,7 @@ export default tseslint.config(
   {
     ignores: [
       'dist/',
+      'bench/.compiled/',
       'coverage/',
       'node_modules/',
       '.tools/',

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { parseAuthSettings } from './auth.schema';
 import { EnvReader, RawEnv } from './env-reader';
 import { SettingsError } from './settings-error';
+import { parseBusSettings } from './bus.schema';
 import { DatabaseSettings, LogLevel, Settings, SignKeySetting } from './settings';
 
 const MIN_SECRET_KEY_LENGTH = 32;
@@ -49,6 +50,7 @@ export function parseSettings(raw: RawEnv, defaults: SchemaDefaults): Settings {
     shutdownTimeoutSeconds,
     migrateOnStart,
     auth: parseAuthSettings(env, debug),
+    bus: parseBusSettings(env, serviceName),
     warnings: Object.freeze(warnings),
   });
 }

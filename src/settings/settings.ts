@@ -1,4 +1,5 @@
 import { AuthSettings } from './auth.schema';
+import { BusSettings } from './bus.schema';
 
 export type DatabaseSettings =
   { readonly type: 'sqlite'; readonly path: string } | { readonly type: 'postgres'; readonly url: string };
@@ -34,6 +35,8 @@ export interface Settings {
   readonly migrateOnStart: boolean;
   /** Token lifetimes, leeway, verified-token cache and login rate limits. */
   readonly auth: AuthSettings;
+  /** Exchange, queue, prefetch, retries and publish limits of the message bus. */
+  readonly bus: BusSettings;
   /** Warnings found while loading; logged once the logger exists. */
   readonly warnings: readonly string[];
 }

@@ -6,7 +6,7 @@ import { PROJECT_ROOT } from '../../settings/load-settings';
 import { Settings } from '../../settings/settings';
 import { CliError } from '../cli-error';
 
-interface SchemaDiff {
+export interface SchemaDiff {
   up: string[];
   down: string[];
 }
@@ -40,7 +40,8 @@ export async function generateMigration(
   return file;
 }
 
-async function loadEntities(): Promise<EntityClass[]> {
+/** Every entity class the app declares. */
+export async function loadEntities(): Promise<EntityClass[]> {
   // Importing the app module imports every feature module, which registers its entities.
   await import('../../app.module');
   return getMetadataArgsStorage()
@@ -48,7 +49,8 @@ async function loadEntities(): Promise<EntityClass[]> {
     .map((table) => table.target as EntityClass);
 }
 
-async function diffAgainst(dataSource: DataSource): Promise<SchemaDiff> {
+/** Migrates the (scratch) database to head and returns what the entities still need. */
+export async function diffAgainst(dataSource: DataSource): Promise<SchemaDiff> {
   await dataSource.initialize();
   try {
     await dataSource.runMigrations({ transaction: 'all' });

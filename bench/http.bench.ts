@@ -1,0 +1,157 @@
+/**
+ * HTTP benchmark: every server runs in its own process, autocannon loads each in interleaved
+ * rounds (so machine noise hits all alike), and results are ratios to bare Fastify measured in
+ * the same run. Bounded: fixed rounds × fixed seconds, 127.0.0.1 only.
+ */
+import autocannon from 'autocannon';
+import { ChildProcess, fork } from 'node:child_process';
+import { transformFileSync } from '@swc/core';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { benchTargets } from './http-targets';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const CONNECTIONS = 50;
+
+export interface Target {
+  name: string;
+  /** A .ts file under bench/ (compiled here first) or a .js file (run as is). */
+  script: string;
+  args: string[];
+  env?: Record<string, string>;
+  path: string;
+  headers?: Record<string, string>;
+  /** The figure the issue sets: this target must reach `goal` × bare Fastify. */
+  goal?: number;
+}
+
+interface Running {
+  target: Target;
+  child: ChildProcess;
+  port: number;
+  coldStartMs: number;
+  idleRssMiB: number;
+  results: number[];
+  /** CPU microseconds the server spent per request, per round. */
+  cpuPerRequest: number[];
+}
+
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** User + system CPU time of a process in microseconds (Linux /proc). */
+function cpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS_PER_SECOND;
+}
+
+function rssMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+}
+
+/**
+ * Servers run as plain JavaScript, as in production: a TypeScript loader in the process would
+ * add its own start-up time and memory to the figures.
+ */
+function compiled(script: string): string {
+  if (script.endsWith('.js')) return script;
+  // Beside the sources, so the compiled file resolves node_modules like they do.
+  const outDir = join(__dirname, '.compiled');
+  mkdirSync(outDir, { recursive: true });
+  const output = join(outDir, script.replace(/[/.]/g, '_') + '.js');
+  const { code } = transformFileSync(join(__dirname, script), { swcrc: true, cwd: join(__dirname, '..') });
+  writeFileSync(output, code);
+  return output;
+}
+
+async function start(target: Target, port: number): Promise<Running> {
+  const script = compiled(target.script);
+  const started = Date.now();
+  const child = fork(script, [String(port), ...target.args], {
+    execArgv: [],
+    cwd: join(__dirname, '..'),
+    env: { ...process.env, ...target.env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null)
+      throw new Error(`${target.name} exited with code ${child.exitCode} before answering`);
+    if (Date.now() > deadline) throw new Error(`${target.name} did not start within 60 s`);
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}${target.path}`, { headers: target.headers });
+      if (response.status === 200) break;
+      throw new Error(`${target.name}: ${target.path} answered ${response.status}`);
+    } catch (error) {
+      if ((error as Error).message.includes('answered')) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+  const coldStartMs = Date.now() - started;
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  return { target, child, port, coldStartMs, idleRssMiB: rssMiB(child.pid!), results: [], cpuPerRequest: [] };
+}
+
+async function load(running: Running, seconds: number): Promise<{ rps: number; cpuPerRequest: number }> {
+  const cpuBefore = cpuMicros(running.child.pid!);
+  const result = await autocannon({
+    url: `http://127.0.0.1:${running.port}${running.target.path}`,
+    connections: CONNECTIONS,
+    duration: seconds,
+    headers: running.target.headers,
+  });
+  if (result.non2xx > 0 || result.errors > 0) {
+    throw new Error(
+      `${running.target.name}: ${result.non2xx} non-2xx and ${result.errors} errors under load`,
+    );
+  }
+  return {
+    rps: result.requests.average,
+    cpuPerRequest: (cpuMicros(running.child.pid!) - cpuBefore) / result.requests.total,
+  };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+export async function runHttpBench(): Promise<boolean> {
+  const workdir = mkdtempSync(join(tmpdir(), 'm8e-bench-'));
+  const targets = await benchTargets(workdir);
+  const servers: Running[] = [];
+  try {
+    let port = 18_400;
+    for (const target of targets) servers.push(await start(target, port++));
+    for (const server of servers) await load(server, 1); // warm-up: JIT, connection pools
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const server of servers) {
+        const { rps, cpuPerRequest } = await load(server, SECONDS);
+        server.results.push(rps);
+        server.cpuPerRequest.push(cpuPerRequest);
+      }
+      process.stderr.write(`round ${round}/${ROUNDS} done\n`);
+    }
+  } finally {
+    for (const server of servers) server.child.kill('SIGTERM');
+  }
+  const baseline = median(servers[0].results);
+  let met = true;
+  console.log(`\nHTTP: ${ROUNDS} interleaved rounds × ${SECONDS}s, ${CONNECTIONS} connections, median req/s`);
+  console.log('| server | req/s | ratio to bare Fastify | goal | CPU per request | cold start | idle RSS |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  for (const server of servers) {
+    const rps = median(server.results);
+    const ratio = rps / baseline;
+    const goal = server.target.goal;
+    if (goal !== undefined && ratio < goal) met = false;
+    const verdict = goal === undefined ? '' : `≥ ${goal.toFixed(2)} ${ratio >= goal ? 'met' : 'MISSED'}`;
+    console.log(
+      `| ${server.target.name} | ${Math.round(rps)} | ${ratio.toFixed(2)} | ${verdict} | ${median(server.cpuPerRequest).toFixed(1)} µs | ${server.coldStartMs} ms | ${server.idleRssMiB} MiB |`,
+    );
+  }
+  return met;
+}
+
+if (require.main === module) {
+  void runHttpBench().then((met) => process.exit(met ? 0 : 1));
+}

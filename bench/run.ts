@@ -1,0 +1,18 @@
+/** `npm run bench`: every benchmark, each printing ratios against baselines measured in the same run. */
+import { execSync } from 'node:child_process';
+import { runBusBench } from './bus.bench';
+import { runHttpBench } from './http.bench';
+
+async function main(): Promise<void> {
+  // The service is measured as it ships: compiled, from dist/.
+  execSync('npm run -s build', { stdio: 'inherit' });
+  const results: Record<string, boolean> = {};
+  results.http = await runHttpBench();
+  results.bus = await runBusBench();
+  const missed = Object.entries(results).filter(([, met]) => !met);
+  console.log(
+    missed.length ? `\ngoals missed: ${missed.map(([name]) => name).join(', ')}` : '\nall goals met',
+  );
+  process.exit(missed.length ? 1 : 0);
+}
+void main();

@@ -1,0 +1,74 @@
+import { MessageProperties, Options } from 'amqplib';
+import { randomUUID } from 'node:crypto';
+import { JSON_CONTENT_TYPE } from './bus.constants';
+import { currentCorrelationId } from './correlation';
+
+export interface PublishOptions {
+  /** Defaults to the correlation id of the message being handled, else the new message id. */
+  readonly correlationId?: string;
+  readonly headers?: Readonly<Record<string, string | number | boolean>>;
+  /** Another exchange than the bus's own (e.g. `cqrs` for data sync). */
+  readonly exchange?: string;
+}
+
+export class InvalidRoutingKeyError extends Error {
+  constructor(readonly pattern: unknown) {
+    super(
+      `a bus pattern must be a non-empty string routing key without wildcards, got ${JSON.stringify(pattern)}`,
+    );
+    this.name = 'InvalidRoutingKeyError';
+  }
+}
+
+/** Publishing needs a concrete key: wildcards belong to handlers, not to messages. */
+export function toRoutingKey(pattern: unknown): string {
+  if (
+    typeof pattern !== 'string' ||
+    pattern === '' ||
+    pattern.split('.').some((w) => w === '*' || w === '#')
+  ) {
+    throw new InvalidRoutingKeyError(pattern);
+  }
+  return pattern;
+}
+
+export function encodeBody(data: unknown): Buffer {
+  return Buffer.from(JSON.stringify(data ?? null));
+}
+
+/** Every event is persistent and has a message id and a correlation id. */
+export function eventProperties(
+  routingKey: string,
+  options: PublishOptions = {},
+): Options.Publish & { messageId: string; correlationId: string } {
+  const messageId = randomUUID();
+  return {
+    messageId,
+    correlationId: options.correlationId ?? (currentCorrelationId() || messageId),
+    persistent: true,
+    contentType: JSON_CONTENT_TYPE,
+    timestamp: Math.floor(Date.now() / 1000),
+    type: routingKey,
+    headers: { ...options.headers },
+  };
+}
+
+/** The amqplib property set with everything unset, for messages the in-process broker makes. */
+export function emptyProperties(): MessageProperties {
+  return {
+    contentType: undefined,
+    contentEncoding: undefined,
+    headers: {},
+    deliveryMode: undefined,
+    priority: undefined,
+    correlationId: undefined,
+    replyTo: undefined,
+    expiration: undefined,
+    messageId: undefined,
+    timestamp: undefined,
+    type: undefined,
+    userId: undefined,
+    appId: undefined,
+    clusterId: undefined,
+  };
+}

@@ -1,0 +1,227 @@
+import { CustomTransportStrategy, MessageHandler, Server, WritePacket } from '@nestjs/microservices';
+import { ConfirmChannel, ConsumeMessage } from 'amqplib';
+import { isObservable, lastValueFrom, Observable, defaultIfEmpty } from 'rxjs';
+import { AmqpContext } from './amqp.context';
+import { DeadLetterReason, HEADERS } from './bus.constants';
+import { describeError } from './bus.errors';
+import { BusMetrics } from './bus.metrics';
+import { correlationScope } from './correlation';
+import { RetryDecision, RetryPolicy, readRetryCount } from './retry-policy';
+import { findMatchingPattern } from './topic-pattern';
+import { routingKeyOf } from './routing-key';
+
+/** How a delivery ended; the transport turns it into ack, delay queue or dead-letter queue. */
+export type DispatchOutcome =
+  | { readonly kind: 'done'; readonly pattern: string }
+  | {
+      readonly kind: 'retry';
+      readonly pattern: string;
+      readonly decision: RetryDecision & { action: 'retry' };
+      readonly error: string;
+    }
+  | { readonly kind: 'dead-letter'; readonly reason: DeadLetterReason; readonly error: string };
+
+export interface BusServerOptions {
+  readonly exchange: string;
+  readonly queue: string;
+  readonly prefetch: number;
+  readonly retryDelaysMs: readonly number[];
+  /** Bindings beyond the handlers' patterns, e.g. another exchange's literal keys (data sync). */
+  readonly extraBindings?: readonly { readonly exchange: string; readonly routingKey: string }[];
+  /** How long close() waits for running handlers. */
+  readonly drainTimeoutMs?: number;
+}
+
+/** A reply a request handler produced, as it crosses the wire (a string code, not a class). */
+export interface ReplyPacket {
+  readonly response?: unknown;
+  readonly err?: { readonly code: string; readonly message: string };
+  readonly isDisposed?: boolean;
+}
+
+/**
+ * What both transports share: find the handler for a routing key, run it, and decide between
+ * ack, retry and dead-letter. Departures from Nest's RMQ server: manual acks with a prefetch
+ * (Nest: noAck, prefetch 0) and unparsable bodies or unknown patterns are parked instead of
+ * logged and dropped.
+ */
+export abstract class BusServer extends Server implements CustomTransportStrategy {
+  // Event handler failures must reach us to be retried, not be swallowed and logged by Nest.
+  override readonly propagatesEventHandlerErrors = true;
+  protected readonly retryPolicy: RetryPolicy;
+  private readonly running = new Set<Promise<unknown>>();
+  private readonly extraBindings: { exchange: string; routingKey: string }[];
+
+  constructor(
+    protected readonly options: BusServerOptions,
+    protected readonly metrics: BusMetrics,
+  ) {
+    super();
+    this.retryPolicy = new RetryPolicy(options.queue, options.retryDelaysMs);
+    this.extraBindings = [...(options.extraBindings ?? [])];
+  }
+
+  /** Binds the queue to one more routing key (any exchange); applied on every (re)connect. */
+  addBinding(exchange: string, routingKey: string): void {
+    this.extraBindings.push({ exchange, routingKey });
+  }
+
+  /** Every binding of the service queue: the handlers' patterns plus the extra ones. */
+  protected bindings(): { exchange: string; routingKey: string }[] {
+    const fromHandlers = [...this.getHandlers().keys()].map((routingKey) => ({
+      exchange: this.options.exchange,
+      routingKey,
+    }));
+    return [...fromHandlers, ...this.extraBindings];
+  }
+
+  on(): never {
+    throw new Error('The bus reports its state through logs and metrics, not events');
+  }
+
+  /** Runs `work` as tracked in-flight handling, so close() can wait for it. */
+  protected track<T>(work: Promise<T>): Promise<T> {
+    this.running.add(work);
+    void work.finally(() => this.running.delete(work)).catch(() => undefined);
+    return work;
+  }
+
+  protected async waitForRunningHandlers(): Promise<void> {
+    const deadline = new Promise<void>((resolve) =>
+      setTimeout(resolve, this.options.drainTimeoutMs ?? 10_000).unref(),
+    );
+    await Promise.race([Promise.allSettled([...this.running]), deadline]);
+  }
+
+  /** Decodes, finds the handler and runs it; never throws, so one message cannot stop the consumer. */
+  protected async dispatch(
+    message: ConsumeMessage,
+    channel: ConfirmChannel | null,
+    sendReply: (packet: ReplyPacket) => Promise<void>,
+  ): Promise<DispatchOutcome> {
+    const reply = async (packet: ReplyPacket): Promise<void> => {
+      try {
+        await sendReply(packet);
+      } catch (error) {
+        // The requester times out on its own; the message itself is still settled.
+        this.logger.warn(`could not reply to ${routingKeyOf(message)}: ${describeError(error)}`);
+      }
+    };
+    const { properties } = message;
+    const routingKey = routingKeyOf(message);
+    let data: unknown;
+    try {
+      data = JSON.parse(message.content.toString('utf8'));
+    } catch (error) {
+      return { kind: 'dead-letter', reason: 'unparsable-body', error: describeError(error) };
+    }
+    const pattern = findMatchingPattern(this.getHandlers().keys(), routingKey);
+    const handler = pattern === null ? null : this.getHandlers().get(pattern);
+    if (pattern === null || !handler) {
+      if (properties.replyTo)
+        await reply({
+          err: { code: 'NO_HANDLER', message: `no handler for "${routingKey}"` },
+          isDisposed: true,
+        });
+      return {
+        kind: 'dead-letter',
+        reason: 'no-handler',
+        error: `no handler for routing key "${routingKey}"`,
+      };
+    }
+    const ctx = new AmqpContext([message, channel, pattern]);
+    const correlationId = typeof properties.correlationId === 'string' ? properties.correlationId : undefined;
+    return correlationScope.run(correlationId ?? '', async () => {
+      if (handler.isEventHandler) return this.runEventHandlers(handler, data, ctx, pattern, message);
+      await this.runRequestHandler(handler, data, ctx, reply);
+      return { kind: 'done', pattern };
+    });
+  }
+
+  private async runEventHandlers(
+    handler: MessageHandler,
+    data: unknown,
+    ctx: AmqpContext,
+    pattern: string,
+    message: ConsumeMessage,
+  ): Promise<DispatchOutcome> {
+    try {
+      for (let current: MessageHandler | undefined = handler; current; current = current.next) {
+        await settle(await current(data, ctx));
+      }
+      return { kind: 'done', pattern };
+    } catch (filtered) {
+      const error = ctx.getFailure()?.error ?? filtered;
+      if (isInvalidPayload(error))
+        return { kind: 'dead-letter', reason: 'invalid-body', error: describeError(error) };
+      const decision = this.retryPolicy.decide(readRetryCount(message.properties.headers));
+      if (decision.action === 'retry')
+        return { kind: 'retry', pattern, decision, error: describeError(error) };
+      return { kind: 'dead-letter', reason: 'retries-exhausted', error: describeError(error) };
+    }
+  }
+
+  /** A request is answered, never retried: the caller is waiting and decides what to do. */
+  private async runRequestHandler(
+    handler: MessageHandler,
+    data: unknown,
+    ctx: AmqpContext,
+    reply: (packet: ReplyPacket) => Promise<void>,
+  ): Promise<void> {
+    let response$: Observable<unknown>;
+    try {
+      response$ = this.transformToObservable(await handler(data, ctx));
+    } catch (error) {
+      await reply({ err: toWireError(ctx.getFailure()?.error ?? error), isDisposed: true });
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      this.send(response$, async (packet: WritePacket) => {
+        await reply(
+          packet.err === undefined
+            ? { response: packet.response, isDisposed: packet.isDisposed }
+            : { err: toWireError(ctx.getFailure()?.error ?? packet.err), isDisposed: true },
+        );
+        if (packet.isDisposed || packet.err !== undefined) resolve();
+      });
+    });
+  }
+
+  /** Headers of a message going to a delay queue or the dead-letter queue. */
+  protected failureHeaders(message: ConsumeMessage, extra: Record<string, unknown>): Record<string, unknown> {
+    const headers: Record<string, unknown> = { ...message.properties.headers };
+    // The broker owns x-death (RabbitMQ 3.13+ ignores client-set copies); our count is x-retry-count.
+    for (const name of Object.keys(headers)) if (BROKER_DEATH_HEADERS.test(name)) delete headers[name];
+    return {
+      ...headers,
+      [HEADERS.originalRoutingKey]: routingKeyOf(message),
+      [HEADERS.originalExchange]: headers[HEADERS.originalExchange] ?? message.fields.exchange,
+      [HEADERS.sourceQueue]: this.options.queue,
+      ...extra,
+    };
+  }
+}
+
+const BROKER_DEATH_HEADERS = /^x-(death|first-death-.*|last-death-.*)$/;
+
+async function settle(result: unknown): Promise<void> {
+  if (isObservable(result)) await lastValueFrom(result.pipe(defaultIfEmpty(undefined)));
+}
+
+/** A ValidationPipe rejection (400) will fail the same way on every retry: park it at once. */
+function isInvalidPayload(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const status =
+    (error as { getStatus?: () => number }).getStatus?.() ?? (error as { status?: unknown }).status;
+  return status === 400;
+}
+
+function toWireError(error: unknown): { code: string; message: string } {
+  if (typeof error === 'object' && error !== null) {
+    const { name, message } = error as { name?: unknown; message?: unknown };
+    // A plain Error (or Nest's filtered `{ status: 'error' }`) has no more specific name to carry.
+    const code = typeof name === 'string' && name !== 'Error' ? name : 'HANDLER_ERROR';
+    return { code, message: typeof message === 'string' ? message : describeError(error) };
+  }
+  return { code: 'HANDLER_ERROR', message: String(error) };
+}

@@ -1,0 +1,177 @@
+import { ChannelModel, ConfirmChannel, connect, Message } from 'amqplib';
+import { deadLetterQueueName, HEADERS } from './bus.constants';
+import { InProcessBroker } from './in-process.broker';
+
+/** One parked message as the DLQ tools show it. */
+export interface DeadLetter {
+  readonly messageId: string | undefined;
+  readonly routingKey: string;
+  readonly reason: string;
+  readonly lastError: string;
+  readonly failedAt: string;
+  readonly retries: number;
+  readonly body: string;
+}
+
+/** List, replay and purge `dead_letter_<queue>`; `queue` is the service queue (e.g. `billing`). */
+export interface DeadLetterQueue {
+  list(queue: string, limit: number): Promise<DeadLetter[]>;
+  /** Moves up to `limit` parked messages back to the service queue with a fresh retry budget. */
+  replay(queue: string, limit: number, onProgress?: (done: number) => void): Promise<number>;
+  purge(queue: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+const REPLAY_BATCH = 100;
+
+export function describeDeadLetter(message: Message): DeadLetter {
+  const headers = (message.properties.headers ?? {}) as Record<string, unknown>;
+  const text = (name: string): string => (typeof headers[name] === 'string' ? headers[name] : '');
+  return {
+    messageId: message.properties.messageId as string | undefined,
+    routingKey: text(HEADERS.originalRoutingKey) || message.fields.routingKey,
+    reason: text(HEADERS.deathReason),
+    lastError: text(HEADERS.lastError),
+    failedAt: text(HEADERS.failedAt),
+    retries: Number(headers[HEADERS.retryCount] ?? 0),
+    body: message.content.toString('utf8'),
+  };
+}
+
+/** Headers of a replayed message: the routing key stays, the failure record and retry count go. */
+function replayHeaders(message: Message): Record<string, unknown> {
+  const headers = { ...(message.properties.headers as Record<string, unknown>) };
+  for (const name of [
+    HEADERS.retryCount,
+    HEADERS.deathReason,
+    HEADERS.lastError,
+    HEADERS.failedAt,
+    'x-death',
+    'x-first-death-exchange',
+    'x-first-death-queue',
+    'x-first-death-reason',
+    'x-last-death-exchange',
+    'x-last-death-queue',
+    'x-last-death-reason',
+  ]) {
+    delete headers[name];
+  }
+  headers[HEADERS.originalRoutingKey] = describeDeadLetter(message).routingKey;
+  return headers;
+}
+
+/** Accepts `billing` or `dead_letter_billing`. */
+export function serviceQueueOf(name: string): string {
+  return name.startsWith('dead_letter_') ? name.slice('dead_letter_'.length) : name;
+}
+
+export class AmqpDeadLetterQueue implements DeadLetterQueue {
+  private session: Promise<{ connection: ChannelModel; channel: ConfirmChannel }> | null = null;
+
+  constructor(private readonly url: string) {}
+
+  async list(queue: string, limit: number): Promise<DeadLetter[]> {
+    const dlq = deadLetterQueueName(serviceQueueOf(queue));
+    // Peek: get without ack, then close the channel so the broker puts every one back.
+    const connection = await connect(this.url);
+    connection.on('error', () => undefined);
+    try {
+      const channel = await connection.createChannel();
+      // Errors come back through the awaited calls; an unheard 'error' event would crash.
+      channel.on('error', () => undefined);
+      await channel.checkQueue(dlq);
+      const found: DeadLetter[] = [];
+      for (let i = 0; i < limit; i++) {
+        const message = await channel.get(dlq, { noAck: false });
+        if (!message) break;
+        found.push(describeDeadLetter(message));
+      }
+      return found;
+    } finally {
+      await connection.close();
+    }
+  }
+
+  async replay(queue: string, limit: number, onProgress?: (done: number) => void): Promise<number> {
+    const target = serviceQueueOf(queue);
+    const dlq = deadLetterQueueName(target);
+    const channel = await this.openChannel();
+    await channel.checkQueue(dlq);
+    await channel.checkQueue(target);
+    let done = 0;
+    while (done < limit) {
+      const batch: Message[] = [];
+      while (batch.length < REPLAY_BATCH && done + batch.length < limit) {
+        const message = await channel.get(dlq, { noAck: false });
+        if (!message) break;
+        channel.sendToQueue(target, message.content, {
+          ...message.properties,
+          headers: replayHeaders(message),
+          persistent: true,
+        });
+        batch.push(message);
+      }
+      if (batch.length === 0) break;
+      // Ack only after the broker confirmed the copies: a crash in between duplicates, never loses.
+      await channel.waitForConfirms();
+      for (const message of batch) channel.ack(message);
+      done += batch.length;
+      onProgress?.(done);
+    }
+    return done;
+  }
+
+  async purge(queue: string): Promise<number> {
+    const channel = await this.openChannel();
+    const { messageCount } = await channel.purgeQueue(deadLetterQueueName(serviceQueueOf(queue)));
+    return messageCount;
+  }
+
+  async close(): Promise<void> {
+    const session = this.session;
+    this.session = null;
+    if (!session) return;
+    // A session that never connected has nothing to close; its error was already reported.
+    const opened = await session.catch(() => null);
+    // Channel first, so the last acks reach the broker before Connection.Close (see AmqpConnection).
+    await opened?.channel.close().catch(() => undefined);
+    await opened?.connection.close().catch(() => undefined);
+  }
+
+  private async openChannel(): Promise<ConfirmChannel> {
+    this.session ??= connect(this.url).then(async (connection) => ({
+      connection,
+      channel: await connection.createConfirmChannel(),
+    }));
+    return (await this.session).channel;
+  }
+}
+
+export class InProcessDeadLetterQueue implements DeadLetterQueue {
+  constructor(private readonly broker: InProcessBroker) {}
+
+  async list(queue: string, limit: number): Promise<DeadLetter[]> {
+    return this.broker
+      .peek(deadLetterQueueName(serviceQueueOf(queue)))
+      .slice(0, limit)
+      .map(describeDeadLetter);
+  }
+
+  async replay(queue: string, limit: number, onProgress?: (done: number) => void): Promise<number> {
+    const target = serviceQueueOf(queue);
+    const messages = this.broker.take(deadLetterQueueName(target), limit);
+    for (const message of messages)
+      this.broker.sendToQueue(target, message.content, {
+        ...message.properties,
+        headers: replayHeaders(message),
+      });
+    onProgress?.(messages.length);
+    return messages.length;
+  }
+
+  async purge(queue: string): Promise<number> {
+    return this.broker.take(deadLetterQueueName(serviceQueueOf(queue))).length;
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,82 @@
+import { WritePacket } from '@nestjs/microservices';
+import { randomUUID } from 'node:crypto';
+import { BusClient } from './bus.client';
+import { DIRECT_REPLY_QUEUE } from './bus.constants';
+import { RemoteHandlerError, RpcTimeoutError } from './bus.errors';
+import { BusMetrics } from './bus.metrics';
+import { encodeBody, eventProperties, PublishOptions, toRoutingKey } from './bus.message';
+import { ReplyPacket } from './bus.server';
+import { InProcessBroker } from './in-process.broker';
+
+export interface InProcessClientOptions {
+  readonly exchange: string;
+  readonly requestTimeoutMs: number;
+}
+
+/** The client without a broker: same API and wire shape as `AmqpClient`, on the process's broker. */
+export class InProcessClient extends BusClient {
+  protected readonly requestTimeoutMs: number;
+
+  constructor(
+    private readonly broker: InProcessBroker,
+    private readonly options: InProcessClientOptions,
+    private readonly metrics: BusMetrics,
+  ) {
+    super();
+    this.requestTimeoutMs = options.requestTimeoutMs;
+  }
+
+  connect(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  get isConnected(): boolean {
+    return true;
+  }
+
+  async publishEvent(routingKey: string, data: unknown, options: PublishOptions = {}): Promise<void> {
+    const key = toRoutingKey(routingKey);
+    const { persistent: _persistent, ...properties } = eventProperties(key, options);
+    this.broker.publish(options.exchange ?? this.options.exchange, key, encodeBody(data), properties);
+    this.metrics.onPublished();
+    this.metrics.onConfirmed();
+  }
+
+  async close(): Promise<void> {}
+
+  unwrap<T>(): T {
+    return this.broker as T;
+  }
+
+  protected sendRequest(
+    routingKey: string,
+    data: unknown,
+    timeoutMs: number,
+    callback: (packet: WritePacket) => void,
+  ): () => void {
+    const replyQueue = `${DIRECT_REPLY_QUEUE}.${randomUUID()}`;
+    let isDone = false;
+    const finish = (packet?: WritePacket): void => {
+      if (isDone) return;
+      isDone = true;
+      clearTimeout(timer);
+      this.broker.deleteQueue(replyQueue);
+      if (packet) callback(packet);
+    };
+    const timer = setTimeout(() => finish({ err: new RpcTimeoutError(routingKey, timeoutMs) }), timeoutMs);
+    this.broker.consume(replyQueue, Infinity, async (message) => {
+      const packet = JSON.parse(message.content.toString('utf8')) as ReplyPacket;
+      if (packet.err)
+        finish({ err: new RemoteHandlerError(routingKey, packet.err.code, packet.err.message) });
+      else if (packet.isDisposed) finish({ response: packet.response, isDisposed: true });
+      else callback({ response: packet.response });
+    });
+    const { persistent: _persistent, ...properties } = eventProperties(routingKey);
+    this.broker.publish(this.options.exchange, routingKey, encodeBody(data), {
+      ...properties,
+      correlationId: randomUUID(),
+      replyTo: replyQueue,
+    });
+    return () => finish();
+  }
+}

@@ -1,0 +1,80 @@
+import { ConsumeMessage } from 'amqplib';
+import { HEADERS } from './bus.constants';
+import { BusMetrics } from './bus.metrics';
+import { BusServer, BusServerOptions } from './bus.server';
+import { InProcessBroker } from './in-process.broker';
+
+/**
+ * The server strategy without a broker (no AMQP_URL): same topology, routing, retry and
+ * dead-letter rules as `AmqpServer`, on the process's `InProcessBroker`. Single process only.
+ */
+export class InProcessServer extends BusServer {
+  private consumerTag: string | null = null;
+
+  constructor(
+    private readonly broker: InProcessBroker,
+    options: BusServerOptions,
+    metrics: BusMetrics,
+  ) {
+    super(options, metrics);
+  }
+
+  listen(callback: () => void): void {
+    const { queue, prefetch } = this.options;
+    this.broker.assertQueue(queue);
+    this.broker.assertQueue(this.retryPolicy.deadLetterQueue);
+    for (const binding of this.bindings()) this.broker.bindQueue(queue, binding.exchange, binding.routingKey);
+    this.consumerTag = this.broker.consume(queue, prefetch, (message) =>
+      this.track(this.handleMessage(message)),
+    );
+    callback();
+  }
+
+  async handleMessage(message: ConsumeMessage): Promise<void> {
+    const replyTo = message.properties.replyTo as string | undefined;
+    const outcome = await this.dispatch(message, null, async (packet) => {
+      if (replyTo)
+        this.broker.sendToQueue(replyTo, Buffer.from(JSON.stringify(packet)), {
+          correlationId: message.properties.correlationId as string,
+        });
+    });
+    if (outcome.kind === 'done') {
+      this.metrics.onConsumed(outcome.pattern);
+    } else if (outcome.kind === 'retry') {
+      const headers = this.failureHeaders(message, {
+        [HEADERS.retryCount]: outcome.decision.attempt,
+        [HEADERS.lastError]: outcome.error,
+      });
+      this.broker.sendToQueueLater(this.options.queue, outcome.decision.delayMs, message.content, {
+        ...message.properties,
+        headers,
+      });
+      this.metrics.onRetried(outcome.pattern);
+    } else {
+      const headers = this.failureHeaders(message, {
+        [HEADERS.deathReason]: outcome.reason,
+        [HEADERS.lastError]: outcome.error,
+        [HEADERS.failedAt]: new Date().toISOString(),
+      });
+      this.broker.sendToQueue(this.retryPolicy.deadLetterQueue, message.content, {
+        ...message.properties,
+        headers,
+      });
+      this.metrics.onDeadLettered(outcome.reason);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.consumerTag) this.broker.cancel(this.consumerTag);
+    this.consumerTag = null;
+    await this.waitForRunningHandlers();
+  }
+
+  unwrap<T>(): T {
+    return this.broker as T;
+  }
+
+  get isConnected(): boolean {
+    return true;
+  }
+}

@@ -1,0 +1,95 @@
+import { EnvReader } from './env-reader';
+import { parseBusSettings } from './bus.schema';
+import { SettingsError } from './settings-error';
+
+function parse(env: Record<string, string>) {
+  return parseBusSettings(new EnvReader(env), 'billing');
+}
+
+function errorOf(env: Record<string, string>): SettingsError {
+  try {
+    parse(env);
+  } catch (error) {
+    if (error instanceof SettingsError) return error;
+    throw error;
+  }
+  throw new Error('expected a SettingsError');
+}
+
+describe(parseBusSettings.name, () => {
+  it('has defaults for every variable, and the queue is the service name', () => {
+    expect(parse({})).toEqual({
+      exchange: 'events',
+      queue: 'billing',
+      prefetch: 50,
+      retryDelaysMs: [1000, 10_000, 60_000],
+      publishTimeoutMs: 30_000,
+      publishBufferLimit: 10_000,
+      requestTimeoutMs: 5000,
+    });
+  });
+
+  it('reads every variable', () => {
+    expect(
+      parse({
+        AMQP_EXCHANGE: 'shop.events',
+        BUS_PREFETCH: '10',
+        BUS_RETRY_DELAYS: '500ms, 5s,2m,1h',
+        BUS_PUBLISH_TIMEOUT: '2m',
+        BUS_PUBLISH_BUFFER: '500',
+        BUS_REQUEST_TIMEOUT: '250ms',
+      }),
+    ).toEqual({
+      exchange: 'shop.events',
+      queue: 'billing',
+      prefetch: 10,
+      retryDelaysMs: [500, 5000, 120_000, 3_600_000],
+      publishTimeoutMs: 120_000,
+      publishBufferLimit: 500,
+      requestTimeoutMs: 250,
+    });
+  });
+
+  it('reads a bare number as seconds', () => {
+    expect(parse({ BUS_RETRY_DELAYS: '2', BUS_REQUEST_TIMEOUT: '7' })).toMatchObject({
+      retryDelaysMs: [2000],
+      requestTimeoutMs: 7000,
+    });
+  });
+
+  it('turns retries off with BUS_RETRY_DELAYS=none', () => {
+    expect(parse({ BUS_RETRY_DELAYS: 'none' }).retryDelaysMs).toEqual([]);
+  });
+
+  it('returns a frozen object', () => {
+    const settings = parse({});
+    expect(Object.isFrozen(settings)).toBe(true);
+    expect(Object.isFrozen(settings.retryDelaysMs)).toBe(true);
+  });
+
+  it.each([
+    ['AMQP_EXCHANGE', 'has space', 'must be letters'],
+    ['AMQP_EXCHANGE', 'amq.topic', 'not start with amq.'],
+    ['AMQP_EXCHANGE', 'x'.repeat(201), 'max 200'],
+    ['BUS_PREFETCH', '0', 'between 1 and 65535'],
+    ['BUS_PREFETCH', '70000', 'between 1 and 65535'],
+    ['BUS_PREFETCH', 'lots', 'whole number'],
+    ['BUS_RETRY_DELAYS', '1s,,2s', 'duration'],
+    ['BUS_RETRY_DELAYS', '1s,soon', 'duration'],
+    ['BUS_RETRY_DELAYS', '0ms', 'between 1ms and 24h'],
+    ['BUS_RETRY_DELAYS', '25h', 'between 1ms and 24h'],
+    ['BUS_RETRY_DELAYS', Array.from({ length: 21 }, () => '1s').join(','), 'at most 20'],
+    ['BUS_PUBLISH_TIMEOUT', '50ms', 'between 100ms'],
+    ['BUS_PUBLISH_TIMEOUT', '2h', 'between 100ms'],
+    ['BUS_PUBLISH_TIMEOUT', '-1s', 'duration'],
+    ['BUS_PUBLISH_BUFFER', '0', 'between 1 and 1000000'],
+    ['BUS_PUBLISH_BUFFER', '1.5', 'whole number'],
+    ['BUS_REQUEST_TIMEOUT', '5ms', 'between 10ms'],
+    ['BUS_REQUEST_TIMEOUT', 'fast', 'duration'],
+  ])('rejects %s=%s naming the variable', (name, value, problem) => {
+    const error = errorOf({ [name]: value });
+    expect(error.variable).toBe(name);
+    expect(error.message.startsWith(`${name} `)).toBe(true);
+    expect(error.message).toContain(problem);
+  });
+});
