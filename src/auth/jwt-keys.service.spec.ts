@@ -59,6 +59,17 @@ describe(JwtKeysService.name, () => {
     expect(await service.keyFor(undefined)).toBeNull();
   });
 
+  it('reads PKCS#1 keys (openssl genrsa, -RSAPublicKey_out) as the same key id', async () => {
+    const service = await started(
+      buildSettings({
+        JWT_SIGN_KEY: keys.privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
+        JWT_VERIFY_KEY: keys.publicKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
+      }),
+    );
+    expect(service.signingKey.kid).toBe(keys.kid);
+    expect(service.publicJwks().keys.map((jwk) => jwk.kid)).toEqual([keys.kid]);
+  });
+
   it('refuses an RSA key shorter than 2048 bits, naming the variable', async () => {
     const weak = await generateRsaKeyPair(1024);
     await expect(
