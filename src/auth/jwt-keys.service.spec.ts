@@ -86,6 +86,18 @@ describe(JwtKeysService.name, () => {
     expect(await readFile(join(dir, 'private.pem'), 'utf8')).toMatch(/^-----BEGIN PRIVATE KEY-----/);
   });
 
+  it('in DEBUG, trusts only the configured signing key when JWT_VERIFY_KEY is unset (no dev keys)', async () => {
+    const service = await started(buildSettings({ JWT_SIGN_KEY: keys.privatePem, JWT_DEV_KEYS_DIR: dir }));
+    expect(service.publicJwks().keys.map((jwk) => jwk.kid)).toEqual([keys.kid]);
+    await expect(stat(join(dir, 'private.pem'))).rejects.toThrow('ENOENT');
+  });
+
+  it('in DEBUG, a verify-only service trusts the development public key', async () => {
+    const login = await started(buildSettings({ JWT_DEV_KEYS_DIR: dir }));
+    const verifyOnly = await started(buildSettings({ JWT_SIGN_KEY: '0', JWT_DEV_KEYS_DIR: dir }));
+    expect(await verifyOnly.keyFor(login.signingKey.kid)).not.toBeNull();
+  });
+
   it('refuses development keys when DEBUG is off', async () => {
     const settings = { ...buildSettings({ JWT_DEV_KEYS_DIR: dir }), debug: false };
     await expect(started(settings)).rejects.toThrow('JWT_SIGN_KEY is required when DEBUG is off');
