@@ -10,6 +10,15 @@ export class RpcTimeoutError extends Error {
   }
 }
 
+export class RequestInterruptedError extends Error {
+  constructor(readonly pattern: string) {
+    super(
+      `the broker connection dropped while waiting for a reply to "${pattern}"; it may or may not have been handled`,
+    );
+    this.name = 'RequestInterruptedError';
+  }
+}
+
 export class PublishBufferFullError extends Error {
   constructor(
     readonly routingKey: string,
