@@ -190,7 +190,8 @@ export abstract class BusServer extends Server implements CustomTransportStrateg
   /** Headers of a message going to a delay queue or the dead-letter queue. */
   protected failureHeaders(message: ConsumeMessage, extra: Record<string, unknown>): Record<string, unknown> {
     const headers: Record<string, unknown> = { ...message.properties.headers };
-    // The broker owns x-death (RabbitMQ 3.13+ ignores client-set copies); our count is x-retry-count.
+    // x-headers belong to the broker: RabbitMQ 4.x ignores a republished x-death, so the count
+    // lives in our own x-retry-count and stale broker death headers are not copied along.
     for (const name of Object.keys(headers)) if (BROKER_DEATH_HEADERS.test(name)) delete headers[name];
     return {
       ...headers,
