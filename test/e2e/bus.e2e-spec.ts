@@ -198,6 +198,7 @@ describe.each(transports)('message bus over %s', (kind) => {
     const [handled] = jobs.received.messages;
     expect(handled.routingKey).toBe('jobs.flaky');
     expect(handled.message.properties.headers?.['x-retry-count']).toBe(2);
+    expect(handled.exchange).toBe(bed.exchange);
     expect(flakyAttempts.get(id)).toBe(3);
     expect(await bed.deadLetters().list(jobs.settings.bus.queue, 10)).toEqual([]);
   });
