@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from './auth/auth.module';
 import { DatabaseModule } from './database/database.module';
 import { DatabaseReadinessCheck } from './database/database.readiness-check';
 import { HealthModule } from './health/health.module';
@@ -18,6 +19,7 @@ export class AppModule {
         SettingsModule.forRoot(settings),
         MetricsModule,
         DatabaseModule.forRoot(settings),
+        AuthModule.forRoot(settings),
         HealthModule.forRoot([DatabaseReadinessCheck]),
         ItemsModule,
       ],

@@ -4,6 +4,8 @@ import { loadSettings } from '../settings/load-settings';
 import { SettingsError } from '../settings/settings-error';
 import { SERVICE_VERSION } from '../http/service-info';
 import { CliError } from './cli-error';
+import { registerCreateUserCommand } from './commands/createuser.command';
+import { registerKeygenCommand } from './commands/keygen.command';
 import { registerMigrateCommands } from './commands/migrate.command';
 
 /** `npm run cli -- <command>`: the same settings as the server, one-line errors, exit codes. */
@@ -14,6 +16,8 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerMigrateCommands(program, () => loadSettings());
+  registerKeygenCommand(program);
+  registerCreateUserCommand(program, () => loadSettings());
   return program;
 }
 

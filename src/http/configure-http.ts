@@ -19,6 +19,8 @@ export function createHttpAdapter(settings: Settings, logger: Logger): FastifyAd
     genReqId: requestIdOf,
     trustProxy: fastifyTrustProxy(settings.trustProxy),
     bodyLimit: BODY_LIMIT_BYTES,
+    // Django-style paths (`/api/token/`, simplejwt's) and Nest's (`/api/token`) must both match.
+    routerOptions: { ignoreTrailingSlash: true },
     // Keep-alive connections that are idle are closed at shutdown; busy ones finish first.
     forceCloseConnections: 'idle',
     return503OnClosing: true,

@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Settings, SETTINGS } from '../settings/settings';
 import { SERVICE_VERSION } from './service-info';
+import { Public } from '../auth/public.decorator';
 
 interface ServiceIndex {
   service: string;
@@ -11,6 +12,7 @@ interface ServiceIndex {
 }
 
 @ApiTags('service')
+@Public()
 @Controller()
 export class IndexController {
   private readonly index: ServiceIndex;

@@ -10,19 +10,25 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
-import { ApiNoContentResponse, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNoContentResponse, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../auth/roles.decorator';
 import { CreateItemDto } from './dto/create-item.dto';
 import { ItemPage, ItemResponse } from './dto/item.response';
 import { ListItemsQuery } from './dto/list-items.query';
 import { UpdateItemDto } from './dto/update-item.dto';
 import { ItemsService } from './items.service';
 
+/** Reading needs any valid access token; changing items needs one of these roles. */
+const ITEMS_WRITE_ROLES = ['admin', 'items:write'] as const;
+
 @ApiTags('items')
+@ApiBearerAuth()
 @Controller('api/items')
 export class ItemsController {
   constructor(private readonly items: ItemsService) {}
 
   @Post()
+  @Roles(...ITEMS_WRITE_ROLES)
   create(@Body() dto: CreateItemDto): Promise<ItemResponse> {
     return this.items.create(dto);
   }
@@ -39,12 +45,14 @@ export class ItemsController {
   }
 
   @Patch(':id')
+  @Roles(...ITEMS_WRITE_ROLES)
   @ApiNotFoundResponse()
   update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateItemDto): Promise<ItemResponse> {
     return this.items.update(id, dto);
   }
 
   @Delete(':id')
+  @Roles(...ITEMS_WRITE_ROLES)
   @HttpCode(204)
   @ApiNoContentResponse()
   @ApiNotFoundResponse()

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { parseAuthSettings } from './auth.schema';
 import { EnvReader, RawEnv } from './env-reader';
 import { SettingsError } from './settings-error';
 import { parseBusSettings } from './bus.schema';
@@ -48,6 +49,7 @@ export function parseSettings(raw: RawEnv, defaults: SchemaDefaults): Settings {
     trustProxy,
     shutdownTimeoutSeconds,
     migrateOnStart,
+    auth: parseAuthSettings(env, debug),
     bus: parseBusSettings(env, serviceName),
     warnings: Object.freeze(warnings),
   });

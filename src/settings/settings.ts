@@ -1,3 +1,4 @@
+import { AuthSettings } from './auth.schema';
 import { BusSettings } from './bus.schema';
 
 export type DatabaseSettings =
@@ -32,6 +33,8 @@ export interface Settings {
   readonly shutdownTimeoutSeconds: number;
   /** Apply pending migrations when the app starts (the container entrypoint runs them itself). */
   readonly migrateOnStart: boolean;
+  /** Token lifetimes, leeway, verified-token cache and login rate limits. */
+  readonly auth: AuthSettings;
   /** Exchange, queue, prefetch, retries and publish limits of the message bus. */
   readonly bus: BusSettings;
   /** Warnings found while loading; logged once the logger exists. */

@@ -1,5 +1,6 @@
 import { ItemPage, ItemResponse } from '../../src/items/dto/item.response';
 import { buildItem, createItem } from '../factories/item.factory';
+import { issueAccessToken, withBearer } from '../factories/token.factory';
 import { testDatabases, truncateTables } from '../support/database';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -9,7 +10,9 @@ describe.each(testDatabases())('items API on $name', (database) => {
 
   beforeAll(async () => {
     databaseUrl = database.url();
-    testApp = await startTestApp({ DATABASE_URL: databaseUrl });
+    const started = await startTestApp({ DATABASE_URL: databaseUrl });
+    // Items need an access token, and writes the items:write role (auth's attack suite covers refusals).
+    testApp = withBearer(started, await issueAccessToken(started, ['items:write']));
   });
   afterAll(() => testApp.close());
   beforeEach(() => truncateTables(databaseUrl, ['items']));

@@ -1,7 +1,8 @@
 import { CreateItems1764100000000 } from './1764100000000-create-items';
+import { CreateUsers1764200000000 } from './1764200000000-create-users';
 
 /**
  * Every migration, oldest first. Listed explicitly (not globbed) so the same list works
  * from src/ under the TypeScript loader, from dist/, and inside Jest.
  */
-export const MIGRATIONS = [CreateItems1764100000000];
+export const MIGRATIONS = [CreateItems1764100000000, CreateUsers1764200000000];

@@ -1,0 +1,47 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Settings } from '../settings/settings';
+import { JwksController } from './jwks.controller';
+import { JwtAuthGuard } from './jwt-auth.guard';
+import { JwtKeysService } from './jwt-keys.service';
+import { LoginThrottleGuard } from './login-throttle.guard';
+import { MeController } from './me.controller';
+import { PasswordHasher } from './password';
+import { RefreshToken } from './refresh-token.entity';
+import { RefreshTokensService } from './refresh-tokens.service';
+import { TokenController } from './token.controller';
+import { TokenService } from './token.service';
+import { User } from './user.entity';
+import { PASSWORD_HASHER, UsersService } from './users.service';
+
+/**
+ * JWT authentication. Always: the global guard and `GET /api/me`. On a login service
+ * (JWT_SIGN_KEY is a key) also the token endpoints and the JWKS; with JWT_SIGN_KEY=0 those
+ * routes are not registered at all, so they answer 404.
+ */
+@Module({})
+export class AuthModule {
+  static forRoot(settings: Settings): DynamicModule {
+    const isLoginService = settings.jwtSignKey !== false;
+    const httpControllers = [MeController, ...(isLoginService ? [TokenController, JwksController] : [])];
+    return {
+      module: AuthModule,
+      imports: [TypeOrmModule.forFeature([User, RefreshToken])],
+      controllers: httpControllers,
+      providers: [
+        JwtKeysService,
+        TokenService,
+        UsersService,
+        RefreshTokensService,
+        LoginThrottleGuard,
+        { provide: PASSWORD_HASHER, useFactory: () => new PasswordHasher() },
+        { provide: APP_GUARD, useClass: JwtAuthGuard },
+      ],
+      exports: [TokenService, JwtKeysService, UsersService, RefreshTokensService],
+    };
+  }
+}
+
+/** Entities to register where the DataSource is built without autoLoadEntities (the CLI). */
+export const AUTH_ENTITIES = [User, RefreshToken];

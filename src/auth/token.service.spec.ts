@@ -1,0 +1,138 @@
+import jwt from 'jsonwebtoken';
+import {
+  buildSettings,
+  forgedTokens,
+  generateTestKeys,
+  signValid,
+  TestKeys,
+} from '../../test/factories/token.factory';
+import { JwtKeysService } from './jwt-keys.service';
+import { TokenService } from './token.service';
+
+describe(TokenService.name, () => {
+  let keys: TestKeys;
+  let otherKeys: TestKeys;
+  let tokens: TokenService;
+  let keysService: JwtKeysService;
+  const subject = { id: '6f1c2a9e-0000-4000-8000-000000000001', username: 'alice', roles: ['admin'] };
+
+  beforeAll(async () => {
+    [keys, otherKeys] = await Promise.all([generateTestKeys(), generateTestKeys()]);
+    const settings = buildSettings({
+      JWT_SIGN_KEY: keys.privatePem,
+      JWT_VERIFY_KEY: keys.publicPem,
+      JWT_LEEWAY: '30',
+    });
+    keysService = new JwtKeysService(settings);
+    await keysService.onModuleInit();
+    tokens = new TokenService(settings, keysService);
+  });
+
+  it('issues RS256 tokens with the RFC 7638 kid and the documented claims', async () => {
+    const { token, jti } = await tokens.issue(subject, 'access');
+    const decoded = jwt.decode(token, { complete: true })!;
+    expect(decoded.header).toMatchObject({ alg: 'RS256', typ: 'JWT', kid: keys.kid });
+    const payload = decoded.payload as Record<string, unknown>;
+    expect(payload).toMatchObject({
+      sub: subject.id,
+      user_id: subject.id,
+      username: 'alice',
+      roles: ['admin'],
+      token_type: 'access',
+      jti,
+    });
+    expect((payload.exp as number) - (payload.iat as number)).toBe(300);
+  });
+
+  it('gives refresh tokens the refresh lifetime', async () => {
+    const { token } = await tokens.issue(subject, 'refresh');
+    const payload = jwt.decode(token) as Record<string, number>;
+    expect(payload.exp - payload.iat).toBe(86400);
+  });
+
+  it('verifies its own access token into the caller', async () => {
+    const { token } = await tokens.issue(subject, 'access');
+    await expect(tokens.verifyAccess(token)).resolves.toEqual({
+      userId: subject.id,
+      username: 'alice',
+      roles: ['admin'],
+    });
+  });
+
+  it('accepts RS512', async () => {
+    await expect(tokens.verifyAccess(signValid(keys, {}, { alg: 'RS512' }))).resolves.toMatchObject({
+      username: 'alice',
+    });
+  });
+
+  it('accepts a token without kid while exactly one key is trusted (Django-issued tokens)', async () => {
+    await expect(tokens.verifyAccess(signValid(keys, {}, { kid: null }))).resolves.toMatchObject({
+      username: 'alice',
+    });
+  });
+
+  it('accepts a token expired by less than the leeway and refuses one expired by more', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    await expect(
+      tokens.verifyAccess(signValid(keys, { iat: now - 600, exp: now - 25 })),
+    ).resolves.toBeDefined();
+    await expect(tokens.verifyAccess(signValid(keys, { iat: now - 600, exp: now - 35 }))).rejects.toThrow(
+      'token expired',
+    );
+  });
+
+  it('accepts nbf within the leeway', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    await expect(tokens.verifyAccess(signValid(keys, { nbf: now + 25 }))).resolves.toBeDefined();
+  });
+
+  describe('refuses forged tokens with the documented reason', () => {
+    it.each([0])('(all variants)', async () => {
+      for (const forged of forgedTokens(keys, otherKeys, 30)) {
+        await expect(
+          tokens.verifyAccess(forged.token).then(() => `accepted: ${forged.name}`),
+        ).rejects.toThrow(forged.reason);
+      }
+    });
+  });
+
+  it('caches a verified token, and only a verified one', async () => {
+    const { token } = await tokens.issue(subject, 'access');
+    const keyFor = jest.spyOn(keysService, 'keyFor');
+    await tokens.verifyAccess(token);
+    await tokens.verifyAccess(token);
+    expect(keyFor).toHaveBeenCalledTimes(1);
+    const bad = signValid(otherKeys, {}, { kid: keys.kid });
+    await expect(tokens.verifyAccess(bad)).rejects.toThrow('invalid signature');
+    await expect(tokens.verifyAccess(bad)).rejects.toThrow('invalid signature');
+    expect(keyFor).toHaveBeenCalledTimes(3);
+    keyFor.mockRestore();
+  });
+
+  it('does not cache a token that is only valid thanks to the leeway', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const token = signValid(keys, { iat: now - 600, exp: now - 5 });
+    const keyFor = jest.spyOn(keysService, 'keyFor');
+    await tokens.verifyAccess(token);
+    await tokens.verifyAccess(token);
+    expect(keyFor).toHaveBeenCalledTimes(2);
+    keyFor.mockRestore();
+  });
+
+  it('verifies a refresh token only when asked for one', async () => {
+    const { token } = await tokens.issue(subject, 'refresh');
+    await expect(tokens.verify(token, 'refresh')).resolves.toMatchObject({ token_type: 'refresh' });
+    await expect(tokens.verifyAccess(token)).rejects.toThrow('wrong token type');
+  });
+
+  it('refuses to sign on a verify-only service', async () => {
+    const settings = buildSettings({ JWT_SIGN_KEY: '0', JWT_VERIFY_KEY: keys.publicPem });
+    const verifyOnlyKeys = new JwtKeysService(settings);
+    await verifyOnlyKeys.onModuleInit();
+    const verifyOnly = new TokenService(settings, verifyOnlyKeys);
+    await expect(verifyOnly.issue(subject, 'access')).rejects.toThrow('verify-only');
+    await expect(
+      verifyOnly.verifyAccess(await tokens.issue(subject, 'access').then((t) => t.token)),
+    ).resolves.toBeDefined();
+  });
+});

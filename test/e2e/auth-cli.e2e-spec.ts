@@ -1,0 +1,149 @@
+import { execFile } from 'node:child_process';
+import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { PasswordHasher } from '../../src/auth/password';
+
+const ROOT = resolve(__dirname, '..', '..');
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `npm run cli -- …` as a user would, as a separate process. */
+function cli(args: string[], env: Record<string, string> = {}, input?: string): Promise<Run> {
+  return new Promise((resolvePromise) => {
+    const child = execFile(
+      process.execPath,
+      ['-r', '@swc-node/register', 'src/cli/cli.ts', ...args],
+      {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH, LOCAL_ENV_FILE: 'none', DEBUG: 'true', LOG_LEVEL: 'error', ...env },
+        timeout: 60_000,
+      },
+      (error, stdout, stderr) =>
+        resolvePromise({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+    child.stdin!.end(input ?? '');
+  });
+}
+
+describe('cli: keygen', () => {
+  it('writes a PKCS#8 private key (mode 600) and its SPKI public key, and will not overwrite without --force', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'keygen-test-'));
+    const first = await cli(['keygen', '--out', dir]);
+    expect(first).toMatchObject({ code: 0, stderr: '' });
+    const privatePem = await readFile(join(dir, 'private.pem'), 'utf8');
+    const publicPem = await readFile(join(dir, 'public.pem'), 'utf8');
+    expect(privatePem).toMatch(/^-----BEGIN PRIVATE KEY-----\n/);
+    expect(publicPem).toMatch(/^-----BEGIN PUBLIC KEY-----\n/);
+    expect((await stat(join(dir, 'private.pem'))).mode & 0o777).toBe(0o600);
+    const privateKey = createPrivateKey(privatePem);
+    expect(privateKey.asymmetricKeyDetails?.modulusLength).toBeGreaterThanOrEqual(2048);
+    expect(createPublicKey(privateKey).export({ type: 'spki', format: 'pem' })).toBe(publicPem);
+
+    const again = await cli(['keygen', '--out', dir]);
+    expect(again.code).toBe(1);
+    expect(again.stderr.trim().split('\n')).toEqual([expect.stringContaining('use --force')]);
+    expect(await readFile(join(dir, 'private.pem'), 'utf8')).toBe(privatePem);
+
+    expect((await cli(['keygen', '--out', dir, '--force'])).code).toBe(0);
+    expect(await readFile(join(dir, 'private.pem'), 'utf8')).not.toBe(privatePem);
+  });
+
+  it('refuses fewer than 2048 bits', async () => {
+    const run = await cli([
+      'keygen',
+      '--out',
+      await mkdtemp(join(tmpdir(), 'keygen-test-')),
+      '--bits',
+      '1024',
+    ]);
+    expect(run.code).not.toBe(0);
+  });
+});
+
+describe('cli: createuser', () => {
+  let env: Record<string, string>;
+  let dbFile: string;
+
+  beforeAll(async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'createuser-test-'));
+    dbFile = join(dir, 'db.sqlite3');
+    env = { DATABASE_URL: `sqlite:///${dbFile}`, JWT_DEV_KEYS_DIR: join(dir, 'keys') };
+    expect((await cli(['migrate'], env)).code).toBe(0);
+  });
+
+  const row = (username: string) => {
+    const db = new Database(dbFile, { readonly: true });
+    try {
+      return db
+        .prepare('SELECT password_hash, roles, is_active FROM users WHERE username = ?')
+        .get(username) as { password_hash: string; roles: string; is_active: number } | undefined;
+    } finally {
+      db.close();
+    }
+  };
+
+  it('reads the password from stdin with --password-stdin and stores a scrypt hash and the roles', async () => {
+    const run = await cli(
+      ['createuser', 'alice', '--roles', 'admin,items:write', '--password-stdin'],
+      env,
+      'a-long-password\n',
+    );
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout).toMatch(/^created user alice \(id [0-9a-f-]{36}\) with roles admin, items:write\n$/);
+    const stored = row('alice')!;
+    expect(stored.roles).toBe('admin,items:write');
+    await expect(new PasswordHasher().verify('a-long-password', stored.password_hash)).resolves.toBe(true);
+  });
+
+  it('takes the password from CREATEUSER_PASSWORD', async () => {
+    expect((await cli(['createuser', 'bob'], { ...env, CREATEUSER_PASSWORD: 'another-password' })).code).toBe(
+      0,
+    );
+    await expect(new PasswordHasher().verify('another-password', row('bob')!.password_hash)).resolves.toBe(
+      true,
+    );
+  });
+
+  it.each([
+    [['createuser', 'alice'], { CREATEUSER_PASSWORD: 'a-long-password' }, 'error: user alice already exists'],
+    [
+      ['createuser', 'carol'],
+      {},
+      'error: no password: use --password-stdin or CREATEUSER_PASSWORD, or run in a terminal',
+    ],
+    [
+      ['createuser', 'carol'],
+      { CREATEUSER_PASSWORD: 'short' },
+      'error: password must be at least 8 characters',
+    ],
+    [
+      ['createuser', 'carol', '--roles', 'Bad Role'],
+      { CREATEUSER_PASSWORD: 'a-long-password' },
+      'error: role "Bad Role" must be',
+    ],
+  ])('%j fails with one line and a non-zero exit', async (args, extraEnv, message) => {
+    const run = await cli(args, { ...env, ...extraEnv });
+    expect(run.code).not.toBe(0);
+    expect(run.stderr.trim().split('\n')).toEqual([expect.stringContaining(message)]);
+    expect(run.stderr).not.toMatch(/scrypt\$/);
+  });
+
+  it('tells the user to migrate first on an empty database', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'createuser-test-'));
+    await writeFile(join(dir, 'db.sqlite3'), '');
+    const run = await cli(['createuser', 'dave'], {
+      DATABASE_URL: `sqlite:///${join(dir, 'db.sqlite3')}`,
+      CREATEUSER_PASSWORD: 'a-long-password',
+    });
+    expect(run.stderr.trim()).toBe(
+      'error: the users table does not exist: run `npm run cli -- migrate` first',
+    );
+  });
+});

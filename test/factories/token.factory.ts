@@ -1,0 +1,215 @@
+import { createHmac, createPrivateKey, createPublicKey, KeyObject, randomUUID, sign } from 'node:crypto';
+import { generateRsaKeyPair, publicJwkWithKid } from '../../src/auth/rsa-keys';
+import { TokenClaims } from '../../src/auth/token-claims';
+import { loadSettings } from '../../src/settings/load-settings';
+import { Settings } from '../../src/settings/settings';
+
+export interface TestKeys {
+  readonly privatePem: string;
+  readonly publicPem: string;
+  readonly privateKey: KeyObject;
+  readonly publicKey: KeyObject;
+  /** RFC 7638 thumbprint, the `kid` the service derives for this key. */
+  readonly kid: string;
+}
+
+/** A fresh RSA key pair per call: no key material is ever committed. */
+export async function generateTestKeys(bits = 2048): Promise<TestKeys> {
+  const { privatePem, publicPem } = await generateRsaKeyPair(bits);
+  const publicKey = createPublicKey(publicPem);
+  const { kid } = await publicJwkWithKid(publicKey);
+  return { privatePem, publicPem, privateKey: createPrivateKey(privatePem), publicKey, kid };
+}
+
+/** Settings as the service would load them from these variables (DEBUG on unless given). */
+export function buildSettings(env: Record<string, string | undefined> = {}): Settings {
+  return loadSettings({ env: { DEBUG: 'true', SECRET_KEY: 'x'.repeat(40), ...env }, localEnvFile: null });
+}
+
+const now = (): number => Math.floor(Date.now() / 1000);
+
+/** Claims of a valid access token; `overrides` may set any claim to anything (or undefined). */
+export function buildClaims(
+  overrides: Partial<Record<keyof TokenClaims, unknown>> & Record<string, unknown> = {},
+): Record<string, unknown> {
+  const userId = randomUUID();
+  return {
+    sub: userId,
+    user_id: userId,
+    username: 'alice',
+    roles: [],
+    token_type: 'access',
+    jti: randomUUID().replace(/-/g, ''),
+    iat: now(),
+    exp: now() + 300,
+    ...overrides,
+  };
+}
+
+const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+export interface ForgeOptions {
+  readonly alg?: string;
+  readonly kid?: string | null;
+  readonly header?: Record<string, unknown>;
+}
+
+/**
+ * A compact JWS built by hand with node:crypto, so a test can produce what no JWT library
+ * would: `alg: none`, HMAC keyed with the public key, a header that lies about the key.
+ */
+export function signRaw(
+  claims: Record<string, unknown>,
+  key: KeyObject | string | null,
+  options: ForgeOptions = {},
+): string {
+  const alg = options.alg ?? 'RS256';
+  const header: Record<string, unknown> = { alg, typ: 'JWT', ...options.header };
+  if (options.kid !== null && options.kid !== undefined) header.kid = options.kid;
+  const input = `${b64(header)}.${b64(claims)}`;
+  const hash = `SHA${alg.slice(2)}`;
+  let signature: Buffer;
+  if (alg === 'none') signature = Buffer.alloc(0);
+  else if (alg.startsWith('HS'))
+    signature = createHmac(hash, key as string)
+      .update(input)
+      .digest();
+  else if (alg.startsWith('PS')) {
+    signature = sign(hash, Buffer.from(input), {
+      key: key as KeyObject,
+      padding: 6 /* RSA_PKCS1_PSS_PADDING */,
+    });
+  } else signature = sign(hash, Buffer.from(input), key as KeyObject);
+  return `${input}.${signature.toString('base64url')}`;
+}
+
+/** A correctly signed RS256 token for `keys`. */
+export function signValid(
+  keys: TestKeys,
+  overrides: Parameters<typeof buildClaims>[0] = {},
+  options: ForgeOptions = {},
+): string {
+  return signRaw(buildClaims(overrides), keys.privateKey, { kid: keys.kid, ...options });
+}
+
+/** The same token with its payload changed and the original signature kept. */
+export function tamperPayload(token: string, changes: Record<string, unknown>): string {
+  const [header, payload, signature] = token.split('.');
+  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
+  return `${header}.${b64({ ...claims, ...changes })}.${signature}`;
+}
+
+/** Every forged variant the verifier must refuse, with the reason it must give. */
+export function forgedTokens(
+  keys: TestKeys,
+  otherKeys: TestKeys,
+  leewaySeconds: number,
+): { name: string; token: string; reason: string }[] {
+  const valid = signValid(keys);
+  return [
+    {
+      name: 'alg none',
+      token: signRaw(buildClaims(), null, { alg: 'none', kid: keys.kid }),
+      reason: 'token malformed',
+    },
+    {
+      name: 'alg none with a signature part',
+      token: `${signRaw(buildClaims(), null, { alg: 'none', kid: keys.kid })}AAAA`,
+      reason: 'algorithm not allowed',
+    },
+    {
+      name: 'HS256 keyed with the public key PEM',
+      token: signRaw(buildClaims(), keys.publicPem, { alg: 'HS256', kid: keys.kid }),
+      reason: 'algorithm not allowed',
+    },
+    {
+      name: 'PS256 (not in the pinned list)',
+      token: signRaw(buildClaims(), keys.privateKey, { alg: 'PS256', kid: keys.kid }),
+      reason: 'algorithm not allowed',
+    },
+    {
+      name: 'tampered payload (roles)',
+      token: tamperPayload(valid, { roles: ['admin'] }),
+      reason: 'invalid signature',
+    },
+    {
+      name: 'tampered payload (user)',
+      token: tamperPayload(valid, { username: 'root' }),
+      reason: 'invalid signature',
+    },
+    {
+      name: 'signature of another key, our kid',
+      token: signValid(otherKeys, {}, { kid: keys.kid }),
+      reason: 'invalid signature',
+    },
+    { name: 'another key with its own kid', token: signValid(otherKeys), reason: 'unknown key id' },
+    {
+      name: 'expired beyond the leeway',
+      token: signValid(keys, { iat: now() - 3600, exp: now() - leewaySeconds - 5 }),
+      reason: 'token expired',
+    },
+    {
+      name: 'nbf beyond the leeway',
+      token: signValid(keys, { nbf: now() + leewaySeconds + 60 }),
+      reason: 'token not yet valid',
+    },
+    {
+      name: 'iat in the future',
+      token: signValid(keys, { iat: now() + leewaySeconds + 60, exp: now() + 3600 }),
+      reason: 'token not yet valid',
+    },
+    {
+      name: 'refresh token used as access',
+      token: signValid(keys, { token_type: 'refresh' }),
+      reason: 'wrong token type',
+    },
+    { name: 'missing exp', token: signValid(keys, { exp: undefined }), reason: 'token malformed' },
+    {
+      name: 'missing token_type',
+      token: signValid(keys, { token_type: undefined }),
+      reason: 'token malformed',
+    },
+    { name: 'roles not a list', token: signValid(keys, { roles: 'admin' }), reason: 'token malformed' },
+    {
+      name: 'sub differs from user_id',
+      token: signValid(keys, { sub: 'someone-else' }),
+      reason: 'token malformed',
+    },
+    { name: 'garbage', token: 'not-a-jwt', reason: 'token malformed' },
+    {
+      name: 'header not JSON',
+      token: `${Buffer.from('{oops').toString('base64url')}.${b64(buildClaims())}.AAAA`,
+      reason: 'token malformed',
+    },
+    { name: 'truncated signature', token: valid.slice(0, -10), reason: 'invalid signature' },
+    { name: 'oversized', token: `${valid}${'A'.repeat(9000)}`, reason: 'token malformed' },
+  ];
+}
+
+interface RequestingApp {
+  readonly app: { get<T>(type: abstract new (...args: never[]) => T): T };
+  request(path: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
+}
+
+/** An access token the running app itself issues (its TokenService, its signing key). */
+export async function issueAccessToken(
+  testApp: RequestingApp,
+  roles: string[] = [],
+  username = 'tester',
+): Promise<string> {
+  const { TokenService } = await import('../../src/auth/token.service');
+  const issued = await testApp.app.get(TokenService).issue({ id: randomUUID(), username, roles }, 'access');
+  return issued.token;
+}
+
+/** The same app, with `Authorization: Bearer <token>` on every request unless one is given. */
+export function withBearer<T extends RequestingApp>(testApp: T, token: string): T {
+  return {
+    ...testApp,
+    request: (path: string, init: RequestInit & { json?: unknown } = {}) => {
+      const headers = new Headers(init.headers);
+      if (!headers.has('authorization')) headers.set('authorization', `Bearer ${token}`);
+      return testApp.request(path, { ...init, headers });
+    },
+  };
+}
