@@ -1,5 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
+import { lastValueFrom } from 'rxjs';
 import { AmqpContext } from '../../src/bus/amqp.context';
 import { BusClient } from '../../src/bus/bus.client';
 import { RemoteHandlerError, RpcTimeoutError } from '../../src/bus/bus.errors';
@@ -171,6 +172,19 @@ describe.each(transports)('message bus over %s', (kind) => {
     const client = (await bed.startService(uniqueName('caller'), [])).client;
     await expect(client.request('prices.get', { sku: 'A-1' })).resolves.toEqual({ sku: 'A-1', price: 42 });
     expect(prices.received.messages).toHaveLength(0);
+  });
+
+  it("works through Nest's own ClientProxy API too: send() and emit()", async () => {
+    const prices = await bed.startService(uniqueName('prices'), [OrdersController]);
+    await expect(lastValueFrom(prices.client.send('prices.get', { sku: 'B-2' }))).resolves.toEqual({
+      sku: 'B-2',
+      price: 42,
+    });
+    await lastValueFrom(prices.client.emit('orders.eu.created', { via: 'emit' }), {
+      defaultValue: undefined,
+    });
+    await waitFor('the emitted event', () => prices.received.messages.length === 1);
+    expect(prices.received.messages[0].data).toEqual({ via: 'emit' });
   });
 
   it('rejects a request nobody answers with RpcTimeoutError', async () => {
