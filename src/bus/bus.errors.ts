@@ -69,6 +69,15 @@ export class RemoteHandlerError extends Error {
   }
 }
 
+export class InvalidHandlerPatternError extends Error {
+  constructor(readonly patterns: readonly string[]) {
+    super(
+      `bus handler patterns must be routing-key strings such as 'orders.*.created', not ${patterns.join(', ')}`,
+    );
+    this.name = 'InvalidHandlerPatternError';
+  }
+}
+
 export function describeError(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   if (typeof error === 'object' && error !== null && 'message' in error) return String(error.message);

@@ -3,7 +3,7 @@ import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservice
 import { lastValueFrom } from 'rxjs';
 import { AmqpContext } from '../../src/bus/amqp.context';
 import { BusClient } from '../../src/bus/bus.client';
-import { RemoteHandlerError, RpcTimeoutError } from '../../src/bus/bus.errors';
+import { InvalidHandlerPatternError, RemoteHandlerError, RpcTimeoutError } from '../../src/bus/bus.errors';
 import { MetricsService } from '../../src/health/metrics.service';
 import { queueDepth, requireBroker, uniqueName, waitFor } from '../support/broker';
 import { BusTestbed, Received, TransportKind } from '../support/bus-testbed';
@@ -90,6 +90,14 @@ class JobsController {
   }
 }
 
+@Controller()
+class ObjectPatternController {
+  @MessagePattern({ cmd: 'sum' })
+  sum(@Payload() numbers: number[]): number {
+    return numbers.reduce((a, b) => a + b, 0);
+  }
+}
+
 const transports: TransportKind[] = ['in-process', ...(requireBroker() ? (['amqp'] as const) : [])];
 
 describe.each(transports)('message bus over %s', (kind) => {
@@ -101,6 +109,12 @@ describe.each(transports)('message bus over %s', (kind) => {
 
   afterEach(async () => {
     await bed.close();
+  });
+
+  it('refuses to start with an object pattern, which cannot be a routing key', async () => {
+    await expect(bed.startService(uniqueName('objects'), [ObjectPatternController])).rejects.toBeInstanceOf(
+      InvalidHandlerPatternError,
+    );
   });
 
   it('routes by topic wildcards: * is one word, # any number', async () => {
