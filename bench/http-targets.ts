@@ -1,9 +1,10 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
+import { benchAccessToken } from './bench-token';
 import type { Target } from './http.bench';
 
 /** What the HTTP benchmark compares; the first entry is the baseline. */
-export function benchTargets(workdir: string): Target[] {
+export async function benchTargets(workdir: string): Promise<Target[]> {
   const keys = generateKeyPairSync('rsa', {
     modulusLength: 2048,
     publicKeyEncoding: { type: 'spki', format: 'pem' },
@@ -15,21 +16,46 @@ export function benchTargets(workdir: string): Target[] {
     SECRET_KEY: 'bench-secret-key-0123456789-0123456789',
     DATABASE_URL: `sqlite:///${join(workdir, 'bench.sqlite3')}`,
     MIGRATE_ON_START: 'true',
-    JWT_SIGN_KEY: keys.privateKey,
+    JWT_SIGN_KEY: '0',
     JWT_VERIFY_KEY: keys.publicKey,
     // Request logs off: the figure is the framework's cost, not the log sink's.
     LOG_LEVEL: 'warn',
   };
+  // Every load generator sends the same Bearer header, so the baselines parse it too.
+  const bearer = { authorization: `Bearer ${await benchAccessToken(keys.privateKey, keys.publicKey)}` };
+  const service = join(__dirname, '..', 'dist', 'main.js');
   return [
-    { name: 'bare Fastify', script: 'servers/bare-fastify.ts', args: [], path: '/hello' },
-    { name: 'Nest + Fastify adapter', script: 'servers/nest-minimal.ts', args: ['fastify'], path: '/hello' },
-    { name: 'Nest + Express adapter', script: 'servers/nest-minimal.ts', args: ['express'], path: '/hello' },
+    { name: 'bare Fastify', script: 'servers/bare-fastify.ts', args: [], path: '/hello', headers: bearer },
     {
-      name: 'this service, GET /health/live',
-      script: join(__dirname, '..', 'dist', 'main.js'),
+      name: 'Nest + Fastify adapter',
+      script: 'servers/nest-minimal.ts',
+      args: ['fastify'],
+      path: '/hello',
+      headers: bearer,
+    },
+    {
+      name: 'Nest + Express adapter',
+      script: 'servers/nest-minimal.ts',
+      args: ['express'],
+      path: '/hello',
+      headers: bearer,
+    },
+    {
+      name: 'this service: GET /api/me, RS256 (verified-token cache on)',
+      script: service,
       args: [],
-      path: '/health/live',
+      path: '/api/me',
+      headers: bearer,
       env: appEnv,
+      goal: 0.6,
+    },
+    {
+      name: 'this service: GET /api/me, RS256 verified every request',
+      script: service,
+      args: [],
+      path: '/api/me',
+      headers: bearer,
+      env: { ...appEnv, JWT_CACHE_SIZE: '0' },
     },
   ];
 }

@@ -34,6 +34,16 @@ interface Running {
   coldStartMs: number;
   idleRssMiB: number;
   results: number[];
+  /** CPU microseconds the server spent per request, per round. */
+  cpuPerRequest: number[];
+}
+
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** User + system CPU time of a process in microseconds (Linux /proc). */
+function cpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS_PER_SECOND;
 }
 
 function rssMiB(pid: number): number {
@@ -81,10 +91,11 @@ async function start(target: Target, port: number): Promise<Running> {
   }
   const coldStartMs = Date.now() - started;
   await new Promise((resolve) => setTimeout(resolve, 500));
-  return { target, child, port, coldStartMs, idleRssMiB: rssMiB(child.pid!), results: [] };
+  return { target, child, port, coldStartMs, idleRssMiB: rssMiB(child.pid!), results: [], cpuPerRequest: [] };
 }
 
-async function load(running: Running, seconds: number): Promise<number> {
+async function load(running: Running, seconds: number): Promise<{ rps: number; cpuPerRequest: number }> {
+  const cpuBefore = cpuMicros(running.child.pid!);
   const result = await autocannon({
     url: `http://127.0.0.1:${running.port}${running.target.path}`,
     connections: CONNECTIONS,
@@ -96,21 +107,28 @@ async function load(running: Running, seconds: number): Promise<number> {
       `${running.target.name}: ${result.non2xx} non-2xx and ${result.errors} errors under load`,
     );
   }
-  return result.requests.average;
+  return {
+    rps: result.requests.average,
+    cpuPerRequest: (cpuMicros(running.child.pid!) - cpuBefore) / result.requests.total,
+  };
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 export async function runHttpBench(): Promise<boolean> {
   const workdir = mkdtempSync(join(tmpdir(), 'm8e-bench-'));
-  const targets = benchTargets(workdir);
+  const targets = await benchTargets(workdir);
   const servers: Running[] = [];
   try {
     let port = 18_400;
     for (const target of targets) servers.push(await start(target, port++));
     for (const server of servers) await load(server, 1); // warm-up: JIT, connection pools
     for (let round = 1; round <= ROUNDS; round++) {
-      for (const server of servers) server.results.push(await load(server, SECONDS));
+      for (const server of servers) {
+        const { rps, cpuPerRequest } = await load(server, SECONDS);
+        server.results.push(rps);
+        server.cpuPerRequest.push(cpuPerRequest);
+      }
       process.stderr.write(`round ${round}/${ROUNDS} done\n`);
     }
   } finally {
@@ -119,8 +137,8 @@ export async function runHttpBench(): Promise<boolean> {
   const baseline = median(servers[0].results);
   let met = true;
   console.log(`\nHTTP: ${ROUNDS} interleaved rounds × ${SECONDS}s, ${CONNECTIONS} connections, median req/s`);
-  console.log('| server | req/s | ratio to bare Fastify | goal | cold start | idle RSS |');
-  console.log('| --- | --- | --- | --- | --- | --- |');
+  console.log('| server | req/s | ratio to bare Fastify | goal | CPU per request | cold start | idle RSS |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
   for (const server of servers) {
     const rps = median(server.results);
     const ratio = rps / baseline;
@@ -128,7 +146,7 @@ export async function runHttpBench(): Promise<boolean> {
     if (goal !== undefined && ratio < goal) met = false;
     const verdict = goal === undefined ? '' : `≥ ${goal.toFixed(2)} ${ratio >= goal ? 'met' : 'MISSED'}`;
     console.log(
-      `| ${server.target.name} | ${Math.round(rps)} | ${ratio.toFixed(2)} | ${verdict} | ${server.coldStartMs} ms | ${server.idleRssMiB} MiB |`,
+      `| ${server.target.name} | ${Math.round(rps)} | ${ratio.toFixed(2)} | ${verdict} | ${median(server.cpuPerRequest).toFixed(1)} µs | ${server.coldStartMs} ms | ${server.idleRssMiB} MiB |`,
     );
   }
   return met;

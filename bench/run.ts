@@ -1,5 +1,6 @@
 /** `npm run bench`: every benchmark, each printing ratios against baselines measured in the same run. */
 import { execSync } from 'node:child_process';
+import { runBusBench } from './bus.bench';
 import { runHttpBench } from './http.bench';
 
 async function main(): Promise<void> {
@@ -7,6 +8,7 @@ async function main(): Promise<void> {
   execSync('npm run -s build', { stdio: 'inherit' });
   const results: Record<string, boolean> = {};
   results.http = await runHttpBench();
+  results.bus = await runBusBench();
   const missed = Object.entries(results).filter(([, met]) => !met);
   console.log(
     missed.length ? `\ngoals missed: ${missed.map(([name]) => name).join(', ')}` : '\nall goals met',

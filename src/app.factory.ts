@@ -1,11 +1,12 @@
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
+import { createBusServer } from './bus/bus.module';
 import { configureHttp, createHttpAdapter } from './http/configure-http';
 import { createRootLogger, PinoLoggerService } from './logging/logger';
 import { Settings } from './settings/settings';
 
-/** Builds the whole app (not yet listening); main.ts and the e2e tests share it. */
+/** Builds the whole app, HTTP and bus, not yet started; main.ts and the e2e tests share it. */
 export async function createApp(settings: Settings): Promise<NestFastifyApplication> {
   const logger = createRootLogger(settings);
   const nestLogger = new PinoLoggerService(logger);
@@ -17,5 +18,7 @@ export async function createApp(settings: Settings): Promise<NestFastifyApplicat
     { logger: nestLogger, abortOnError: false },
   );
   configureHttp(app, settings);
+  // Hybrid app: the same process consumes the bus (started by app.startAllMicroservices()).
+  app.connectMicroservice({ strategy: createBusServer(app, settings) }, { inheritAppConfig: true });
   return app;
 }

@@ -1,5 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module';
+import { BusModule } from './bus/bus.module';
+import { BusReadinessCheck } from './bus/bus.readiness-check';
 import { DatabaseModule } from './database/database.module';
 import { DatabaseReadinessCheck } from './database/database.readiness-check';
 import { HealthModule } from './health/health.module';
@@ -20,7 +22,8 @@ export class AppModule {
         MetricsModule,
         DatabaseModule.forRoot(settings),
         AuthModule.forRoot(settings),
-        HealthModule.forRoot([DatabaseReadinessCheck]),
+        BusModule.forRoot(settings),
+        HealthModule.forRoot([DatabaseReadinessCheck, BusReadinessCheck]),
         ItemsModule,
       ],
       controllers: [IndexController],

@@ -7,6 +7,7 @@ async function bootstrap(): Promise<void> {
   const settings = loadSettingsOrExit();
   const app = await createApp(settings);
   stopOnSignals(app, settings.shutdownTimeoutSeconds);
+  await app.startAllMicroservices();
   await app.listen({ port: settings.port, host: '0.0.0.0' });
 }
 

@@ -4,6 +4,7 @@ import { loadSettings } from '../settings/load-settings';
 import { SettingsError } from '../settings/settings-error';
 import { SERVICE_VERSION } from '../http/service-info';
 import { CliError } from './cli-error';
+import { registerBusDlqCommand } from './commands/bus-dlq.command';
 import { registerCreateUserCommand } from './commands/createuser.command';
 import { registerKeygenCommand } from './commands/keygen.command';
 import { registerMigrateCommands } from './commands/migrate.command';
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerMigrateCommands(program, () => loadSettings());
   registerKeygenCommand(program);
   registerCreateUserCommand(program, () => loadSettings());
+  registerBusDlqCommand(program, () => loadSettings());
   return program;
 }
 

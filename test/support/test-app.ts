@@ -42,6 +42,7 @@ export async function startTestApp(
   const settings = testSettings(env);
   const app = await createApp(settings);
   configure?.(app);
+  await app.startAllMicroservices();
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address();
   if (address === null || typeof address === 'string') throw new Error('the test app is not on a TCP port');

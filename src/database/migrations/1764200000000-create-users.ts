@@ -13,7 +13,7 @@ export class CreateUsers1764200000000 implements MigrationInterface {
           { name: 'id', type: type.uuid, isPrimary: true },
           { name: 'username', type: 'varchar', length: '150' },
           { name: 'password_hash', type: 'varchar', length: '255' },
-          { name: 'is_active', type: 'boolean', default: true },
+          { name: 'is_active', type: 'boolean', default: type.true },
           { name: 'roles', type: 'varchar', length: '1000', default: "''" },
           { name: 'created_at', type: type.timestamp, default: type.now },
         ],

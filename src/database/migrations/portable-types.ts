@@ -12,5 +12,8 @@ export function portableTypes(queryRunner: QueryRunner) {
     timestamp: isPostgres ? 'timestamp' : 'datetime',
     json: isPostgres ? 'jsonb' : 'text',
     now: isPostgres ? 'now()' : "datetime('now')",
+    // SQLite stores booleans as integers; TypeORM compares defaults in that form.
+    true: isPostgres ? 'true' : '1',
+    false: isPostgres ? 'false' : '0',
   } as const;
 }
