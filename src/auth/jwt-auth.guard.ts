@@ -9,8 +9,14 @@ import { Reflector } from '@nestjs/core';
 import { AUTH_USER_PROPERTY, RequestWithUser } from './current-user.decorator';
 import { IS_PUBLIC_KEY } from './public.decorator';
 import { ROLES_KEY } from './roles.decorator';
-import { TOKEN_ERRORS } from './token-claims';
+import { AuthUser, TOKEN_ERRORS } from './token-claims';
 import { TokenService } from './token.service';
+
+interface RouteRules {
+  readonly controller: unknown;
+  readonly isPublic: boolean;
+  readonly roles: readonly string[] | undefined;
+}
 
 /**
  * Global guard: every HTTP route needs `Authorization: Bearer <access token>` unless it is
@@ -18,33 +24,62 @@ import { TokenService } from './token.service';
  */
 @Injectable()
 export class JwtAuthGuard implements CanActivate {
+  // Decorator metadata never changes after start-up; reading it once per route keeps
+  // reflect-metadata's prototype walks off the per-request path.
+  private readonly rules = new WeakMap<object, RouteRules>();
+
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: TokenService,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     // Bus handlers run under the same global guards; messages carry no bearer token.
     if (context.getType() !== 'http') return true;
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC_KEY, targets)) return true;
+    const rules = this.rulesFor(context);
+    if (rules.isPublic) return true;
 
     const request = context.switchToHttp().getRequest<RequestWithUser>();
-    const user = await this.tokens.verifyAccess(bearerToken(request));
-    request[AUTH_USER_PROPERTY] = user;
+    const token = bearerToken(request);
+    // A cached token is answered synchronously: no promise on the hot path.
+    const cached = this.tokens.cachedAccess(token);
+    if (cached) return admit(request, cached, rules.roles);
+    return this.tokens.verifyAccess(token).then((user) => admit(request, user, rules.roles));
+  }
 
-    const required = this.reflector.getAllAndOverride<string[] | undefined>(ROLES_KEY, targets);
-    if (required && !required.some((role) => user.roles.includes(role))) {
-      throw new ForbiddenException(`requires one of the roles: ${required.join(', ')}`);
-    }
-    return true;
+  private rulesFor(context: ExecutionContext): RouteRules {
+    const handler = context.getHandler();
+    const controller = context.getClass();
+    const known = this.rules.get(handler);
+    if (known?.controller === controller) return known;
+    const targets = [handler, controller];
+    const rules: RouteRules = {
+      controller,
+      isPublic: this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC_KEY, targets) === true,
+      roles: this.reflector.getAllAndOverride<string[] | undefined>(ROLES_KEY, targets),
+    };
+    this.rules.set(handler, rules);
+    return rules;
   }
 }
+
+function admit(request: RequestWithUser, user: AuthUser, roles: readonly string[] | undefined): true {
+  request[AUTH_USER_PROPERTY] = user;
+  if (roles && !roles.some((role) => user.roles.includes(role))) {
+    throw new ForbiddenException(`requires one of the roles: ${roles.join(', ')}`);
+  }
+  return true;
+}
+
+const BEARER = 'bearer ';
 
 function bearerToken(request: RequestWithUser): string {
   const header = request.headers.authorization;
   if (typeof header !== 'string' || header === '') throw new UnauthorizedException(TOKEN_ERRORS.missing);
-  const match = /^Bearer +(\S+) *$/i.exec(header);
-  if (!match) throw new UnauthorizedException(TOKEN_ERRORS.malformed);
-  return match[1];
+  if (header.length <= BEARER.length || header.slice(0, BEARER.length).toLowerCase() !== BEARER) {
+    throw new UnauthorizedException(TOKEN_ERRORS.malformed);
+  }
+  const token = header.slice(BEARER.length).trim();
+  if (token === '' || token.includes(' ')) throw new UnauthorizedException(TOKEN_ERRORS.malformed);
+  return token;
 }

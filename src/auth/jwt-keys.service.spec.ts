@@ -59,6 +59,17 @@ describe(JwtKeysService.name, () => {
     expect(await service.keyFor(undefined)).toBeNull();
   });
 
+  it('reads PKCS#1 keys (openssl genrsa, -RSAPublicKey_out) as the same key id', async () => {
+    const service = await started(
+      buildSettings({
+        JWT_SIGN_KEY: keys.privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
+        JWT_VERIFY_KEY: keys.publicKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
+      }),
+    );
+    expect(service.signingKey.kid).toBe(keys.kid);
+    expect(service.publicJwks().keys.map((jwk) => jwk.kid)).toEqual([keys.kid]);
+  });
+
   it('refuses an RSA key shorter than 2048 bits, naming the variable', async () => {
     const weak = await generateRsaKeyPair(1024);
     await expect(
@@ -73,6 +84,18 @@ describe(JwtKeysService.name, () => {
     expect(second.signingKey.kid).toBe(first.signingKey.kid);
     expect((await stat(join(dir, 'private.pem'))).mode & 0o777).toBe(0o600);
     expect(await readFile(join(dir, 'private.pem'), 'utf8')).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+  });
+
+  it('in DEBUG, trusts only the configured signing key when JWT_VERIFY_KEY is unset (no dev keys)', async () => {
+    const service = await started(buildSettings({ JWT_SIGN_KEY: keys.privatePem, JWT_DEV_KEYS_DIR: dir }));
+    expect(service.publicJwks().keys.map((jwk) => jwk.kid)).toEqual([keys.kid]);
+    await expect(stat(join(dir, 'private.pem'))).rejects.toThrow('ENOENT');
+  });
+
+  it('in DEBUG, a verify-only service trusts the development public key', async () => {
+    const login = await started(buildSettings({ JWT_DEV_KEYS_DIR: dir }));
+    const verifyOnly = await started(buildSettings({ JWT_SIGN_KEY: '0', JWT_DEV_KEYS_DIR: dir }));
+    expect(await verifyOnly.keyFor(login.signingKey.kid)).not.toBeNull();
   });
 
   it('refuses development keys when DEBUG is off', async () => {

@@ -51,13 +51,15 @@ export class JwtKeysService implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     const { jwtSignKey, jwtVerifyKey, debug } = this.settings;
-    const needsDevKeys = jwtSignKey === null || jwtVerifyKey === null;
-    if (needsDevKeys && !debug) {
+    if ((jwtSignKey === null || jwtVerifyKey === null) && !debug) {
       throw new SettingsError(
         jwtSignKey === null ? 'JWT_SIGN_KEY' : 'JWT_VERIFY_KEY',
         'is required when DEBUG is off',
       );
     }
+    // A configured signing key is trusted for verification by itself; development keys fill
+    // in only what is missing (a verify-only dev service reads the login service's .dev-keys).
+    const needsDevKeys = jwtSignKey === null || (jwtVerifyKey === null && jwtSignKey === false);
     const dev = needsDevKeys ? await loadOrCreateDevKeyPair(this.settings.auth.devKeysDir) : null;
     if (dev) this.logger.warn(`using development keys from ${this.settings.auth.devKeysDir} (DEBUG only)`);
 
@@ -69,7 +71,7 @@ export class JwtKeysService implements OnModuleInit {
       this.signing = { kid, privateKey };
     }
 
-    const verifyValue = jwtVerifyKey ?? dev!.publicPem;
+    const verifyValue = jwtVerifyKey ?? dev?.publicPem ?? '';
     if (/^https?:\/\//i.test(verifyValue)) {
       this.jwksUrl = verifyValue;
       await this.refreshJwks(true);

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -145,5 +145,41 @@ describe('cli: createuser', () => {
     expect(run.stderr.trim()).toBe(
       'error: the users table does not exist: run `npm run cli -- migrate` first',
     );
+  });
+
+  /** Runs createuser on a real pseudo-terminal (util-linux `script`) and types at the prompts. */
+  function typeAtPrompts(username: string, answers: string[]): Promise<{ code: number; output: string }> {
+    const command = `${process.execPath} -r @swc-node/register src/cli/cli.ts createuser ${username}`;
+    return new Promise((resolvePromise) => {
+      const child = spawn('script', ['-qfec', command, '/dev/null'], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH, LOCAL_ENV_FILE: 'none', DEBUG: 'true', ...env },
+      });
+      let output = '';
+      let prompts = 0;
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        const seen = (output.match(/Password( \(again\))?: /g) ?? []).length;
+        while (prompts < seen && prompts < answers.length) child.stdin.write(`${answers[prompts++]}\r`);
+      });
+      child.on('exit', (code) => resolvePromise({ code: code ?? 1, output }));
+    });
+  }
+
+  it('prompts twice on a terminal without echoing the password', async () => {
+    const typed = await typeAtPrompts('erin', ['typed-secret-1', 'typed-secret-1']);
+    expect(typed.code).toBe(0);
+    expect(typed.output).toContain('created user erin');
+    expect(typed.output).not.toContain('typed-secret-1');
+    await expect(new PasswordHasher().verify('typed-secret-1', row('erin')!.password_hash)).resolves.toBe(
+      true,
+    );
+  });
+
+  it('refuses two different passwords typed at the prompts', async () => {
+    const typed = await typeAtPrompts('frank', ['typed-secret-1', 'typed-secret-2']);
+    expect(typed.code).not.toBe(0);
+    expect(typed.output).toContain('error: the passwords do not match');
+    expect(row('frank')).toBeUndefined();
   });
 });

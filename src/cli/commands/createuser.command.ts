@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { PasswordHasher } from '../../auth/password';
-import { RefreshToken } from '../../auth/refresh-token.entity';
+import { AUTH_ENTITIES } from '../../auth/auth.module';
 import { User } from '../../auth/user.entity';
 import { UsersService } from '../../auth/users.service';
 import { createDataSource } from '../../database/data-source';
@@ -32,7 +32,7 @@ export function registerCreateUserCommand(program: Command, loadSettings: () => 
         .split(',')
         .map((role) => role.trim())
         .filter((role) => role !== '');
-      const dataSource = await createDataSource(settings, [User, RefreshToken]).initialize();
+      const dataSource = await createDataSource(settings, AUTH_ENTITIES).initialize();
       try {
         if (!(await dataSource.createQueryRunner().hasTable('users'))) {
           throw new CliError('the users table does not exist: run `npm run cli -- migrate` first');

@@ -1,0 +1,100 @@
+import { ExecutionContext, ForbiddenException, UnauthorizedException } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { buildSettings, generateTestKeys, signValid, TestKeys } from '../../test/factories/token.factory';
+import { AUTH_USER_PROPERTY, RequestWithUser } from './current-user.decorator';
+import { JwtAuthGuard } from './jwt-auth.guard';
+import { JwtKeysService } from './jwt-keys.service';
+import { Public } from './public.decorator';
+import { Roles } from './roles.decorator';
+import { TokenService } from './token.service';
+
+@Roles('admin')
+class ExampleController {
+  open(): void {}
+  @Roles('items:write', 'editor')
+  write(): void {}
+  adminOnly(): void {}
+}
+Public()(
+  ExampleController.prototype,
+  'open',
+  Object.getOwnPropertyDescriptor(ExampleController.prototype, 'open')!,
+);
+
+function context(
+  handler: keyof ExampleController,
+  request: RequestWithUser,
+  type = 'http',
+): ExecutionContext {
+  const host = {
+    getType: () => type,
+    getHandler: () => ExampleController.prototype[handler],
+    getClass: () => ExampleController,
+    switchToHttp: () => ({ getRequest: () => request }),
+  };
+  return host as unknown as ExecutionContext;
+}
+
+const request = (authorization?: string): RequestWithUser => ({ headers: { authorization } });
+
+describe(JwtAuthGuard.name, () => {
+  let keys: TestKeys;
+  let guard: JwtAuthGuard;
+
+  beforeAll(async () => {
+    keys = await generateTestKeys();
+    const settings = buildSettings({ JWT_SIGN_KEY: '0', JWT_VERIFY_KEY: keys.publicPem });
+    const keysService = new JwtKeysService(settings);
+    await keysService.onModuleInit();
+    guard = new JwtAuthGuard(new Reflector(), new TokenService(settings, keysService));
+  });
+
+  it('lets non-HTTP contexts (bus handlers) through without a token', () => {
+    expect(guard.canActivate(context('adminOnly', request(), 'rpc'))).toBe(true);
+  });
+
+  it('lets a @Public() route through without a token', () => {
+    expect(guard.canActivate(context('open', request()))).toBe(true);
+  });
+
+  it.each([
+    [undefined, 'token missing'],
+    ['', 'token missing'],
+    ['Basic YWxpY2U6cHc=', 'token malformed'],
+    ['Bearer ', 'token malformed'],
+    ['Bearer a b', 'token malformed'],
+  ])('refuses Authorization %j with 401 %s', (header, reason) => {
+    expect(() => guard.canActivate(context('adminOnly', request(header)))).toThrow(
+      new UnauthorizedException(reason),
+    );
+  });
+
+  it('puts the caller on the request, and answers a cached token synchronously', async () => {
+    const token = signValid(keys, { roles: ['admin'] });
+    const first = request(`Bearer ${token}`);
+    await expect(guard.canActivate(context('adminOnly', first))).resolves.toBe(true);
+    expect(first[AUTH_USER_PROPERTY]).toMatchObject({ username: 'alice', roles: ['admin'] });
+    const second = request(`bearer ${token}`);
+    expect(guard.canActivate(context('adminOnly', second))).toBe(true);
+    expect(second[AUTH_USER_PROPERTY]).toEqual(first[AUTH_USER_PROPERTY]);
+  });
+
+  it("requires any one of the route's roles; a method's @Roles() replaces its controller's", async () => {
+    const editor = `Bearer ${signValid(keys, { roles: ['editor'] })}`;
+    await expect(guard.canActivate(context('write', request(editor)))).resolves.toBe(true);
+    await expect(
+      Promise.resolve().then(() => guard.canActivate(context('adminOnly', request(editor)))),
+    ).rejects.toThrow(new ForbiddenException('requires one of the roles: admin'));
+    const admin = `Bearer ${signValid(keys, { roles: ['admin'] })}`;
+    await expect(
+      Promise.resolve().then(() => guard.canActivate(context('write', request(admin)))),
+    ).rejects.toBeInstanceOf(ForbiddenException);
+  });
+
+  it('rejects with the verifier’s reason for a bad token', async () => {
+    const expired = signValid(keys, { iat: 1000, exp: 2000 });
+    await expect(guard.canActivate(context('adminOnly', request(`Bearer ${expired}`)))).rejects.toThrow(
+      'token expired',
+    );
+  });
+});
