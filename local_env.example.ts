@@ -1,7 +1,7 @@
 /**
  * Copy to local_env.ts (git-ignored) to configure this checkout without exporting variables.
  * Values here win over the environment; anything left out is read from the environment.
- * Every name is documented in the README's settings table.
+ * Every name is documented in the README's settings tables.
  */
 const localEnv: Record<string, string | number | boolean | null> = {
   DEBUG: true,
@@ -10,12 +10,21 @@ const localEnv: Record<string, string | number | boolean | null> = {
   // DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',
   // DATABASE_PASSWORD: 'overrides the password in DATABASE_URL',
   ALLOWED_HOSTS: 'localhost,127.0.0.1',
-  // AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672/',   // unset or null: in-process bus
-  // JWT_VERIFY_KEY: '-----BEGIN PUBLIC KEY-----\n…',   // or a JWKS URL
-  // JWT_SIGN_KEY: '-----BEGIN PRIVATE KEY-----\n…',    // or 0 for a verify-only service
   PORT: 8000,
   // SERVICE_NAME: 'microservice',
   // LOG_LEVEL: 'debug',
+
+  // Message bus: unset or null → in-process bus.
+  // AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672/',
+  // AMQP_EXCHANGE: 'events',
+  // BUS_PREFETCH: 50,
+  // BUS_RETRY_DELAYS: '1s,10s,60s',
+
+  // Tokens: unset in DEBUG → development keys in .dev-keys/.
+  // JWT_VERIFY_KEY: '-----BEGIN PUBLIC KEY-----\n…',   // or a JWKS URL
+  // JWT_SIGN_KEY: '-----BEGIN PRIVATE KEY-----\n…',    // or 0 for a verify-only service
+  // JWT_ACCESS_TTL: '5m',
+  // JWT_REFRESH_TTL: '1d',
 };
 
 export default localEnv;

@@ -117,7 +117,11 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 export async function runHttpBench(): Promise<boolean> {
   const workdir = mkdtempSync(join(tmpdir(), 'm8e-bench-'));
-  const targets = await benchTargets(workdir);
+  // BENCH_ONLY="bare|api/me" narrows the run to targets whose name matches (for quick A/B checks).
+  const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : null;
+  const targets = (await benchTargets(workdir)).filter(
+    (target, i) => i === 0 || !only || only.test(target.name),
+  );
   const servers: Running[] = [];
   try {
     let port = 18_400;

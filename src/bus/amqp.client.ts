@@ -5,7 +5,7 @@ import { AmqpConnection, AmqpSession } from './amqp-connection';
 import { ConfirmPublisher } from './amqp-publisher';
 import { BusClient } from './bus.client';
 import { DIRECT_REPLY_QUEUE } from './bus.constants';
-import { BusClosedError, RemoteHandlerError, RpcTimeoutError } from './bus.errors';
+import { BusClosedError, RemoteHandlerError, RequestInterruptedError, RpcTimeoutError } from './bus.errors';
 import { BusMetrics } from './bus.metrics';
 import { encodeBody, eventProperties, PublishOptions, toRoutingKey } from './bus.message';
 import { ReplyPacket } from './bus.server';
@@ -37,6 +37,7 @@ export class AmqpClient extends BusClient {
   protected readonly requestTimeoutMs: number;
   private readonly publisher: ConfirmPublisher;
   private readonly pendingRequests = new Map<string, PendingRequest>();
+  private readonly unsentRequests: string[] = [];
   private rpcChannel: Channel | null = null;
 
   constructor(
@@ -104,6 +105,7 @@ export class AmqpClient extends BusClient {
       () => this.finishRequest(id, { err: new RpcTimeoutError(routingKey, timeoutMs) }),
       timeoutMs,
     );
+    this.unsentRequests.push(id);
     this.pendingRequests.set(id, {
       routingKey,
       callback,
@@ -131,27 +133,33 @@ export class AmqpClient extends BusClient {
   private sendWaitingRequests(): void {
     const channel = this.rpcChannel;
     if (!channel || !this.connection.isConnected) return;
-    for (const [id, request] of this.pendingRequests) {
-      if (request.isSent) continue;
-      request.isSent = true;
-      channel.publish(this.options.exchange, request.routingKey, request.content, {
-        ...eventProperties(request.routingKey),
-        correlationId: id,
-        replyTo: DIRECT_REPLY_QUEUE,
-        persistent: false,
-        // A request nobody took in time is dropped by the broker instead of being answered late.
-        expiration: String(request.timeoutMs),
-      });
+    while (this.unsentRequests.length > 0) {
+      const id = this.unsentRequests[0];
+      const request = this.pendingRequests.get(id);
+      if (request) {
+        try {
+          channel.publish(this.options.exchange, request.routingKey, request.content, {
+            ...eventProperties(request.routingKey),
+            correlationId: id,
+            replyTo: DIRECT_REPLY_QUEUE,
+            persistent: false,
+            // A request nobody took in time is dropped by the broker instead of being answered late.
+            expiration: String(request.timeoutMs),
+          });
+        } catch {
+          return; // the channel is closing; the next session sends it (within its timeout)
+        }
+        request.isSent = true;
+      }
+      this.unsentRequests.shift();
     }
   }
 
+  /** Their replies were bound to the lost channel and can never arrive. */
   private failSentRequests(): void {
     this.rpcChannel = null;
     for (const [id, request] of this.pendingRequests) {
-      if (request.isSent)
-        this.finishRequest(id, {
-          err: new Error(`connection lost while waiting for a reply to "${request.routingKey}"`),
-        });
+      if (request.isSent) this.finishRequest(id, { err: new RequestInterruptedError(request.routingKey) });
     }
   }
 
@@ -178,6 +186,9 @@ export class AmqpClient extends BusClient {
     if (!request) return;
     this.pendingRequests.delete(id);
     clearTimeout(request.timer);
+    // Keeps the unsent list bounded while the broker stays away.
+    const unsentIndex = request.isSent ? -1 : this.unsentRequests.indexOf(id);
+    if (unsentIndex >= 0) this.unsentRequests.splice(unsentIndex, 1);
     if (packet) request.callback(packet);
   }
 }

@@ -1,5 +1,6 @@
 import { BaseRpcContext } from '@nestjs/microservices';
 import { ConfirmChannel, ConsumeMessage } from 'amqplib';
+import { HEADERS } from './bus.constants';
 import { routingKeyOf } from './routing-key';
 
 type AmqpContextArgs = [message: ConsumeMessage, channel: ConfirmChannel | null, pattern: string];
@@ -29,6 +30,12 @@ export class AmqpContext extends BaseRpcContext<AmqpContextArgs> {
   /** The routing key the message was published with, e.g. `orders.eu.created`. */
   getRoutingKey(): string {
     return routingKeyOf(this.args[0]);
+  }
+
+  /** The exchange the message was first published to, surviving its trips through delay queues. */
+  getExchange(): string {
+    const original: unknown = this.args[0].properties.headers?.[HEADERS.originalExchange];
+    return typeof original === 'string' ? original : this.args[0].fields.exchange;
   }
 
   /** The handler's own error, before Nest's exception filter hides it (see BusErrorInterceptor). */

@@ -41,6 +41,7 @@ export class AmqpServer extends BusServer {
    * (readiness stays down and the connection keeps trying in the background).
    */
   async start(callback?: () => void): Promise<void> {
+    this.bindings(); // a handler pattern that cannot be a routing key fails start-up, not every reconnect
     this.connection.addSetup((session) => this.setupChannel(session.channel));
     const connected = this.connection.start();
     const waitMs = (this.options as AmqpServerOptions).startupConnectWaitMs ?? STARTUP_CONNECT_WAIT_MS;

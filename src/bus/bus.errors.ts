@@ -10,6 +10,15 @@ export class RpcTimeoutError extends Error {
   }
 }
 
+export class RequestInterruptedError extends Error {
+  constructor(readonly pattern: string) {
+    super(
+      `the broker connection dropped while waiting for a reply to "${pattern}"; it may or may not have been handled`,
+    );
+    this.name = 'RequestInterruptedError';
+  }
+}
+
 export class PublishBufferFullError extends Error {
   constructor(
     readonly routingKey: string,
@@ -57,6 +66,15 @@ export class RemoteHandlerError extends Error {
   ) {
     super(`"${pattern}" failed remotely (${code}): ${detail}`);
     this.name = 'RemoteHandlerError';
+  }
+}
+
+export class InvalidHandlerPatternError extends Error {
+  constructor(readonly patterns: readonly string[]) {
+    super(
+      `bus handler patterns must be routing-key strings such as 'orders.*.created', not ${patterns.join(', ')}`,
+    );
+    this.name = 'InvalidHandlerPatternError';
   }
 }
 

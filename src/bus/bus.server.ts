@@ -3,7 +3,7 @@ import { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { isObservable, lastValueFrom, Observable, defaultIfEmpty } from 'rxjs';
 import { AmqpContext } from './amqp.context';
 import { DeadLetterReason, HEADERS } from './bus.constants';
-import { describeError } from './bus.errors';
+import { describeError, InvalidHandlerPatternError } from './bus.errors';
 import { BusMetrics } from './bus.metrics';
 import { correlationScope } from './correlation';
 import { RetryDecision, RetryPolicy, readRetryCount } from './retry-policy';
@@ -68,7 +68,11 @@ export abstract class BusServer extends Server implements CustomTransportStrateg
 
   /** Every binding of the service queue: the handlers' patterns plus the extra ones. */
   protected bindings(): { exchange: string; routingKey: string }[] {
-    const fromHandlers = [...this.getHandlers().keys()].map((routingKey) => ({
+    const patterns = [...this.getHandlers().keys()];
+    // Nest turns an object pattern ({ cmd: 'x' }) into JSON; a routing key cannot carry that.
+    const invalid = patterns.filter((pattern) => pattern.startsWith('{') || pattern.length > 255);
+    if (invalid.length > 0) throw new InvalidHandlerPatternError(invalid);
+    const fromHandlers = patterns.map((routingKey) => ({
       exchange: this.options.exchange,
       routingKey,
     }));
@@ -190,7 +194,8 @@ export abstract class BusServer extends Server implements CustomTransportStrateg
   /** Headers of a message going to a delay queue or the dead-letter queue. */
   protected failureHeaders(message: ConsumeMessage, extra: Record<string, unknown>): Record<string, unknown> {
     const headers: Record<string, unknown> = { ...message.properties.headers };
-    // The broker owns x-death (RabbitMQ 3.13+ ignores client-set copies); our count is x-retry-count.
+    // x-headers belong to the broker: RabbitMQ 4.x ignores a republished x-death, so the count
+    // lives in our own x-retry-count and stale broker death headers are not copied along.
     for (const name of Object.keys(headers)) if (BROKER_DEATH_HEADERS.test(name)) delete headers[name];
     return {
       ...headers,

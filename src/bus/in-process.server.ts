@@ -19,11 +19,18 @@ export class InProcessServer extends BusServer {
     super(options, metrics);
   }
 
-  listen(callback: () => void): void {
+  listen(callback: (error?: unknown) => void): void {
     const { queue, prefetch } = this.options;
+    let bindings: { exchange: string; routingKey: string }[];
+    try {
+      bindings = this.bindings();
+    } catch (error) {
+      callback(error);
+      return;
+    }
     this.broker.assertQueue(queue);
     this.broker.assertQueue(this.retryPolicy.deadLetterQueue);
-    for (const binding of this.bindings()) this.broker.bindQueue(queue, binding.exchange, binding.routingKey);
+    for (const binding of bindings) this.broker.bindQueue(queue, binding.exchange, binding.routingKey);
     this.consumerTag = this.broker.consume(queue, prefetch, (message) =>
       this.track(this.handleMessage(message)),
     );

@@ -5,6 +5,7 @@ import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { IsString } from 'class-validator';
 import { AppModule } from '../../src/app.module';
+import { TokenService } from '../../src/auth/token.service';
 import { AmqpContext } from '../../src/bus/amqp.context';
 import { BusClient } from '../../src/bus/bus.client';
 import { createBusServer } from '../../src/bus/bus.module';
@@ -118,9 +119,13 @@ describe.each(transports)('the real app with HTTP and the bus over %s', (kind) =
   });
 
   it('handles an event published from an HTTP request in the same process', async () => {
+    // A real access token through the app's global auth guard, as any client would send.
+    const { token } = await app
+      .get(TokenService)
+      .issue({ id: 'user-1', username: 'alice', roles: [] }, 'access');
     const response = await fetch(`${baseUrl}/bus-test/pings`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ name: 'from-http' }),
     });
     expect(response.status).toBe(202);

@@ -130,6 +130,12 @@ describeBroker('bus on RabbitMQ', () => {
     await bed.close();
   });
 
+  // Second safety net beside the restart test's own finally: if Jest gives up on that test
+  // (timeout), the broker must still be running for every suite after this one.
+  afterAll(async () => {
+    await ensureBrokerStarted();
+  });
+
   it('declares durable delay queues that expire back into the service queue, and the dead-letter queue', async () => {
     const service = await bed.startService(uniqueName('topo'), [StreamController]);
     const queue = service.settings.bus.queue;

@@ -1,8 +1,9 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
+import { lastValueFrom } from 'rxjs';
 import { AmqpContext } from '../../src/bus/amqp.context';
 import { BusClient } from '../../src/bus/bus.client';
-import { RemoteHandlerError, RpcTimeoutError } from '../../src/bus/bus.errors';
+import { InvalidHandlerPatternError, RemoteHandlerError, RpcTimeoutError } from '../../src/bus/bus.errors';
 import { MetricsService } from '../../src/health/metrics.service';
 import { queueDepth, requireBroker, uniqueName, waitFor } from '../support/broker';
 import { BusTestbed, Received, TransportKind } from '../support/bus-testbed';
@@ -89,6 +90,14 @@ class JobsController {
   }
 }
 
+@Controller()
+class ObjectPatternController {
+  @MessagePattern({ cmd: 'sum' })
+  sum(@Payload() numbers: number[]): number {
+    return numbers.reduce((a, b) => a + b, 0);
+  }
+}
+
 const transports: TransportKind[] = ['in-process', ...(requireBroker() ? (['amqp'] as const) : [])];
 
 describe.each(transports)('message bus over %s', (kind) => {
@@ -100,6 +109,12 @@ describe.each(transports)('message bus over %s', (kind) => {
 
   afterEach(async () => {
     await bed.close();
+  });
+
+  it('refuses to start with an object pattern, which cannot be a routing key', async () => {
+    await expect(bed.startService(uniqueName('objects'), [ObjectPatternController])).rejects.toBeInstanceOf(
+      InvalidHandlerPatternError,
+    );
   });
 
   it('routes by topic wildcards: * is one word, # any number', async () => {
@@ -173,6 +188,19 @@ describe.each(transports)('message bus over %s', (kind) => {
     expect(prices.received.messages).toHaveLength(0);
   });
 
+  it("works through Nest's own ClientProxy API too: send() and emit()", async () => {
+    const prices = await bed.startService(uniqueName('prices'), [OrdersController]);
+    await expect(lastValueFrom(prices.client.send('prices.get', { sku: 'B-2' }))).resolves.toEqual({
+      sku: 'B-2',
+      price: 42,
+    });
+    await lastValueFrom(prices.client.emit('orders.eu.created', { via: 'emit' }), {
+      defaultValue: undefined,
+    });
+    await waitFor('the emitted event', () => prices.received.messages.length === 1);
+    expect(prices.received.messages[0].data).toEqual({ via: 'emit' });
+  });
+
   it('rejects a request nobody answers with RpcTimeoutError', async () => {
     const caller = await bed.startService(uniqueName('caller'), []);
     const error = await caller.client
@@ -198,6 +226,7 @@ describe.each(transports)('message bus over %s', (kind) => {
     const [handled] = jobs.received.messages;
     expect(handled.routingKey).toBe('jobs.flaky');
     expect(handled.message.properties.headers?.['x-retry-count']).toBe(2);
+    expect(handled.exchange).toBe(bed.exchange);
     expect(flakyAttempts.get(id)).toBe(3);
     expect(await bed.deadLetters().list(jobs.settings.bus.queue, 10)).toEqual([]);
   });

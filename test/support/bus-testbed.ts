@@ -18,6 +18,7 @@ export type TransportKind = 'amqp' | 'in-process';
 export interface ReceivedMessage {
   readonly pattern: string;
   readonly routingKey: string;
+  readonly exchange: string;
   readonly data: unknown;
   readonly message: ConsumeMessage;
 }
@@ -31,6 +32,7 @@ export class Received {
     this.messages.push({
       pattern: context.getPattern(),
       routingKey: context.getRoutingKey(),
+      exchange: context.getExchange(),
       data,
       message: context.getMessage(),
     });

@@ -1,0 +1,33 @@
+import { eventProperties, InvalidRoutingKeyError, toRoutingKey } from './bus.message';
+import { correlationScope } from './correlation';
+
+describe(toRoutingKey.name, () => {
+  it('accepts a concrete dotted key', () => {
+    expect(toRoutingKey('orders.eu.created')).toBe('orders.eu.created');
+  });
+
+  it.each([['orders.*.created'], ['orders.#'], [''], [{ cmd: 'x' }], [42]])('refuses %j', (pattern) => {
+    expect(() => toRoutingKey(pattern)).toThrow(InvalidRoutingKeyError);
+  });
+});
+
+describe(eventProperties.name, () => {
+  it('makes a persistent JSON message with a fresh id that doubles as correlation id', () => {
+    const first = eventProperties('orders.created');
+    const second = eventProperties('orders.created');
+    expect(first).toMatchObject({
+      persistent: true,
+      contentType: 'application/json',
+      type: 'orders.created',
+    });
+    expect(first.correlationId).toBe(first.messageId);
+    expect(first.messageId).not.toBe(second.messageId);
+  });
+
+  it('takes the correlation id of the message being handled, and an explicit one over that', () => {
+    correlationScope.run('saga-1', () => {
+      expect(eventProperties('a.b').correlationId).toBe('saga-1');
+      expect(eventProperties('a.b', { correlationId: 'mine' }).correlationId).toBe('mine');
+    });
+  });
+});
