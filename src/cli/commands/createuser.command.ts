@@ -77,6 +77,8 @@ function firstLine(text: string): string {
 /** Reads one line from the terminal in raw mode, so the password is never echoed. */
 function promptHidden(prompt: string): Promise<string> {
   const stdin = process.stdin;
+  // Raw mode before the prompt: anything typed (or pasted) early must not be echoed either.
+  stdin.setRawMode(true);
   process.stderr.write(prompt);
   return new Promise((resolvePromise, reject) => {
     let value = '';
@@ -96,7 +98,6 @@ function promptHidden(prompt: string): Promise<string> {
         else value += char;
       }
     };
-    stdin.setRawMode(true);
     stdin.resume();
     stdin.on('data', onData);
   });
