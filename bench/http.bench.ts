@@ -5,6 +5,7 @@
  */
 import autocannon from 'autocannon';
 import { ChildProcess, fork } from 'node:child_process';
+import { createServer } from 'node:net';
 import { transformFileSync } from '@swc/core';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -113,6 +114,18 @@ async function load(running: Running, seconds: number): Promise<{ rps: number; c
   };
 }
 
+/** A port nothing listens on right now, so two benchmark runs never collide. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 export async function runHttpBench(): Promise<boolean> {
@@ -124,8 +137,7 @@ export async function runHttpBench(): Promise<boolean> {
   );
   const servers: Running[] = [];
   try {
-    let port = 18_400;
-    for (const target of targets) servers.push(await start(target, port++));
+    for (const target of targets) servers.push(await start(target, await freePort()));
     for (const server of servers) await load(server, 1); // warm-up: JIT, connection pools
     for (let round = 1; round <= ROUNDS; round++) {
       for (const server of servers) {
