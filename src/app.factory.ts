@@ -1,7 +1,8 @@
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
-import { createBusServer } from './bus/bus.module';
+import { connectBus } from './bus/bus.module';
+import { createValidationPipe } from './http/validation';
 import { configureHttp, createHttpAdapter } from './http/configure-http';
 import { createRootLogger, PinoLoggerService } from './logging/logger';
 import { Settings } from './settings/settings';
@@ -19,6 +20,6 @@ export async function createApp(settings: Settings): Promise<NestFastifyApplicat
   );
   configureHttp(app, settings);
   // Hybrid app: the same process consumes the bus (started by app.startAllMicroservices()).
-  app.connectMicroservice({ strategy: createBusServer(app, settings) }, { inheritAppConfig: true });
+  connectBus(app, settings, { pipes: [createValidationPipe()] });
   return app;
 }

@@ -38,7 +38,7 @@ export class AmqpContext extends BaseRpcContext<AmqpContextArgs> {
     return typeof original === 'string' ? original : this.args[0].fields.exchange;
   }
 
-  /** The handler's own error, before Nest's exception filter hides it (see BusErrorInterceptor). */
+  /** The handler's own error, before Nest's exception filter hides it (see BusExceptionFilter). */
   recordFailure(error: unknown): void {
     this.failure ??= { error };
   }

@@ -2,14 +2,16 @@ import {
   DynamicModule,
   Global,
   Inject,
+  INestApplication,
   INestApplicationContext,
+  PipeTransform,
   Module,
   OnApplicationBootstrap,
   OnApplicationShutdown,
 } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { CustomTransportStrategy } from '@nestjs/microservices';
-import { BusErrorInterceptor } from './bus-error.interceptor';
+import type { NestMicroservice } from '@nestjs/microservices';
+import { BusExceptionFilter } from './bus-exception.filter';
 import { MetricsService } from '../health/metrics.service';
 import { Settings } from '../settings/settings';
 import { AmqpClient } from './amqp.client';
@@ -68,7 +70,6 @@ export class BusModule {
         },
         { provide: BusClient, useExisting: BUS_CLIENT },
         BusReadinessCheck,
-        { provide: APP_INTERCEPTOR, useClass: BusErrorInterceptor },
         {
           provide: BusLifecycle,
           inject: [BUS_CLIENT, IN_PROCESS_BROKER],
@@ -128,6 +129,26 @@ export function createBusServer(
       )
     : new InProcessServer(app.get<InProcessBroker>(IN_PROCESS_BROKER), options, metrics);
   optionalGet(app, BusReadinessCheck)?.watch(server);
+  return server;
+}
+
+/**
+ * Connects the bus to `app` as a hybrid microservice, started by `app.startAllMicroservices()`.
+ * The bus gets a configuration of its own instead of inheriting the app's: the HTTP error filter
+ * means nothing to a message, and whatever the bus needs stays off the HTTP request path.
+ */
+export function connectBus(
+  app: INestApplication,
+  settings: Settings,
+  extra: Pick<BusServerOptions, 'extraBindings' | 'drainTimeoutMs'> & { pipes?: PipeTransform[] } = {},
+): BusServer {
+  const server = createBusServer(app, settings, extra);
+  // Deferred, so the pipes and the filter below exist before Nest builds the handlers.
+  const microservice = app.connectMicroservice({ strategy: server }, { deferInitialization: true });
+  // The app runs every module's lifecycle hooks once; the microservice must not run them again.
+  (microservice as unknown as NestMicroservice).setIsInitHookCalled(true);
+  microservice.useGlobalPipes(...(extra.pipes ?? []));
+  microservice.useGlobalFilters(new BusExceptionFilter());
   return server;
 }
 

@@ -1,5 +1,6 @@
 import { LogController } from 'fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
 
 const QUIET_PATHS = new Set(['/health/live', '/health/ready', '/metrics']);
 
@@ -20,6 +21,8 @@ export class RequestLogger extends LogController {
     reply: FastifyReply,
   ): void {
     const quiet = !error && reply.statusCode < 400 && QUIET_PATHS.has(request.url);
+    // The logger is the pino instance handed to Fastify (see createHttpAdapter).
+    if (!(reply.log as Logger).isLevelEnabled(error ? 'error' : quiet ? 'debug' : 'info')) return;
     const line = {
       method: request.method,
       url: request.url,

@@ -8,7 +8,8 @@ import { AppModule } from '../../src/app.module';
 import { TokenService } from '../../src/auth/token.service';
 import { AmqpContext } from '../../src/bus/amqp.context';
 import { BusClient } from '../../src/bus/bus.client';
-import { createBusServer } from '../../src/bus/bus.module';
+import { connectBus } from '../../src/bus/bus.module';
+import { createValidationPipe } from '../../src/http/validation';
 import { BusReadinessCheck } from '../../src/bus/bus.readiness-check';
 import { IN_PROCESS_BROKER } from '../../src/bus/bus.constants';
 import { DeadLetterQueue, InProcessDeadLetterQueue } from '../../src/bus/dead-letters';
@@ -78,7 +79,7 @@ async function startHybridApp(settings: Settings): Promise<{ app: NestFastifyApp
     },
   );
   configureHttp(app, settings);
-  app.connectMicroservice({ strategy: createBusServer(app, settings) }, { inheritAppConfig: true });
+  connectBus(app, settings, { pipes: [createValidationPipe()] });
   await app.startAllMicroservices();
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address();

@@ -4,7 +4,8 @@ import { ConsumeMessage } from 'amqplib';
 import { connect } from 'amqplib';
 import { AmqpContext } from '../../src/bus/amqp.context';
 import { BusClient } from '../../src/bus/bus.client';
-import { BusModule, createBusServer } from '../../src/bus/bus.module';
+import { BusModule, connectBus } from '../../src/bus/bus.module';
+import { createValidationPipe } from '../../src/http/validation';
 import { AmqpDeadLetterQueue, DeadLetterQueue, InProcessDeadLetterQueue } from '../../src/bus/dead-letters';
 import { InProcessBroker } from '../../src/bus/in-process.broker';
 import { MetricsModule } from '../../src/health/metrics.module';
@@ -103,15 +104,11 @@ export class BusTestbed {
       providers: [Received, ...(options.providers ?? [])],
     }).compile();
     const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
-    app.connectMicroservice(
-      {
-        strategy: createBusServer(app, settings, {
-          extraBindings: options.extraBindings,
-          drainTimeoutMs: 5000,
-        }),
-      },
-      { inheritAppConfig: true },
-    );
+    connectBus(app, settings, {
+      extraBindings: options.extraBindings,
+      drainTimeoutMs: 5000,
+      pipes: [createValidationPipe()],
+    });
     this.apps.push(app);
     await app.startAllMicroservices();
     await app.init();
