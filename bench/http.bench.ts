@@ -5,12 +5,12 @@
  */
 import autocannon from 'autocannon';
 import { ChildProcess, fork } from 'node:child_process';
-import { createServer } from 'node:net';
 import { transformFileSync } from '@swc/core';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchTargets } from './http-targets';
+import { freePort } from '../test/support/ports';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -112,18 +112,6 @@ async function load(running: Running, seconds: number): Promise<{ rps: number; c
     rps: result.requests.average,
     cpuPerRequest: (cpuMicros(running.child.pid!) - cpuBefore) / result.requests.total,
   };
-}
-
-/** A port nothing listens on right now, so two benchmark runs never collide. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];

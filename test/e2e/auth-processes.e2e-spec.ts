@@ -1,21 +1,9 @@
 import { existsSync, mkdtempSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateTestKeys, tamperPayload, TestKeys } from '../factories/token.factory';
 import { RunningService, spawnService, waitForStatus } from '../support/spawn-service';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
+import { freePort } from '../support/ports';
 
 const PRODUCTION = {
   DEBUG: 'false',

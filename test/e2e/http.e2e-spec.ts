@@ -4,16 +4,7 @@ describe('HTTP surface', () => {
   let testApp: TestApp;
 
   beforeAll(async () => {
-    testApp = await startTestApp({}, (app) => {
-      // A slow route only this suite has, to watch a request finish during shutdown.
-      app
-        .getHttpAdapter()
-        .getInstance()
-        .get('/test-only/slow', async () => {
-          await new Promise((resolve) => setTimeout(resolve, 400));
-          return { finished: true };
-        });
-    });
+    testApp = await startTestApp();
   });
   afterAll(() => testApp.close());
 
@@ -113,6 +104,7 @@ describe('HTTP surface', () => {
 
   it('finishes an in-flight request when the app closes, then refuses new connections', async () => {
     const own = await startTestApp({}, (app) => {
+      // A slow route only this app has, to watch a request finish during shutdown.
       app
         .getHttpAdapter()
         .getInstance()
