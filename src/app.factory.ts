@@ -20,6 +20,6 @@ export async function createApp(settings: Settings): Promise<NestFastifyApplicat
   );
   configureHttp(app, settings);
   // Hybrid app: the same process consumes the bus (started by app.startAllMicroservices()).
-  connectBus(app, settings, { pipes: [createValidationPipe()] });
+  connectBus(app, settings, { pipes: [createValidationPipe('strip')] });
   return app;
 }

@@ -1,13 +1,14 @@
 import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
 
 /**
- * Unknown fields are refused rather than silently dropped, so a client's typo is a 400 that
- * names the field instead of a write that ignores it.
+ * `refuse` (HTTP): an unknown field is a 400 that names it, so a client's typo is not a write
+ * that silently ignores it. `strip` (bus messages): unknown fields are dropped, so a producer can
+ * add a field without every consumer parking its messages until they deploy (tolerant reader).
  */
-export function createValidationPipe(): ValidationPipe {
+export function createValidationPipe(unknownFields: 'refuse' | 'strip' = 'refuse'): ValidationPipe {
   return new ValidationPipe({
     whitelist: true,
-    forbidNonWhitelisted: true,
+    forbidNonWhitelisted: unknownFields === 'refuse',
     transform: true,
     validationError: { target: false, value: false },
     exceptionFactory: (errors) => new BadRequestException(flatten(errors).join('; ')),

@@ -79,7 +79,7 @@ async function startHybridApp(settings: Settings): Promise<{ app: NestFastifyApp
     },
   );
   configureHttp(app, settings);
-  connectBus(app, settings, { pipes: [createValidationPipe()] });
+  connectBus(app, settings, { pipes: [createValidationPipe('strip')] });
   await app.startAllMicroservices();
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address();
@@ -153,5 +153,13 @@ describe.each(transports)('the real app with HTTP and the bus over %s', (kind) =
     expect(metrics).toContain('bus_messages_consumed_total{pattern="hybrid.ping"} 1');
     expect(metrics).toContain('bus_messages_dead_lettered_total{reason="invalid-body"} 1');
     await expect(app.get(BusReadinessCheck).check()).resolves.toEqual({ publisher: 'up', consumers: 1 });
+  });
+
+  it('drops unknown fields of a message instead of parking it (tolerant reader)', async () => {
+    const received = app.get(Received);
+    const before = received.messages.length;
+    await app.get(BusClient).publishEvent('hybrid.ping', { name: 'newer producer', addedLater: true });
+    await waitFor('the ping with an extra field', () => received.messages.length === before + 1);
+    expect(received.messages[before].data).toEqual({ name: 'newer producer' });
   });
 });

@@ -107,7 +107,7 @@ export class BusTestbed {
     connectBus(app, settings, {
       extraBindings: options.extraBindings,
       drainTimeoutMs: 5000,
-      pipes: [createValidationPipe()],
+      pipes: [createValidationPipe('strip')],
     });
     this.apps.push(app);
     await app.startAllMicroservices();
