@@ -31,10 +31,10 @@ export function stopOnSignals(app: INestApplicationContext, timeoutSeconds: numb
 }
 
 /** A start-up failure is one line on stderr and exit code 1; the stack only under DEBUG. */
-export function exitOnStartupError(error: unknown): never {
+export function exitOnStartupError(error: unknown, debug: boolean): never {
   const err = error instanceof Error ? error : new Error(String(error));
   const message = err.message.split('\n')[0];
   process.stderr.write(`startup failed: ${message}\n`);
-  if (process.env.DEBUG === 'true' || process.env.DEBUG === '1') process.stderr.write(`${err.stack}\n`);
+  if (debug) process.stderr.write(`${err.stack}\n`);
   process.exit(1);
 }

@@ -2,13 +2,14 @@ import 'reflect-metadata';
 import { createApp } from './app.factory';
 import { exitOnStartupError, stopOnSignals } from './lifecycle';
 import { loadSettingsOrExit } from './settings/load-settings';
+import { Settings } from './settings/settings';
 
-async function bootstrap(): Promise<void> {
-  const settings = loadSettingsOrExit();
+async function bootstrap(settings: Settings): Promise<void> {
   const app = await createApp(settings);
   stopOnSignals(app, settings.shutdownTimeoutSeconds);
   await app.startAllMicroservices();
   await app.listen({ port: settings.port, host: '0.0.0.0' });
 }
 
-bootstrap().catch(exitOnStartupError);
+const settings = loadSettingsOrExit();
+bootstrap(settings).catch((error: unknown) => exitOnStartupError(error, settings.debug));

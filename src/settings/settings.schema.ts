@@ -219,7 +219,6 @@ function parseTrustProxy(env: EnvReader): boolean | number | readonly string[] {
   if (value === undefined) return false;
   if (/^\d+$/.test(value)) return env.integer('TRUST_PROXY', 0, { min: 0, max: 100 });
   const lower = value.toLowerCase();
-  if (['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'].includes(lower))
-    return env.bool('TRUST_PROXY', false);
+  if (['true', 'false', 'yes', 'no', 'on', 'off'].includes(lower)) return env.bool('TRUST_PROXY', false);
   return Object.freeze(env.csv('TRUST_PROXY', []));
 }
