@@ -1,20 +1,12 @@
 import { EnvReader } from './env-reader';
 import { parseBusSettings } from './bus.schema';
-import { SettingsError } from './settings-error';
+import { settingsErrorOf } from '../../test/support/settings-error';
 
 function parse(env: Record<string, string>) {
   return parseBusSettings(new EnvReader(env), 'billing');
 }
 
-function errorOf(env: Record<string, string>): SettingsError {
-  try {
-    parse(env);
-  } catch (error) {
-    if (error instanceof SettingsError) return error;
-    throw error;
-  }
-  throw new Error('expected a SettingsError');
-}
+const errorOf = (env: Record<string, string>) => settingsErrorOf(() => parse(env));
 
 describe(parseBusSettings.name, () => {
   it('has defaults for every variable, and the queue is the service name', () => {

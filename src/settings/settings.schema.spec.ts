@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { RawEnv } from './env-reader';
-import { SettingsError } from './settings-error';
 import { parseSettings } from './settings.schema';
+import { settingsErrorOf } from '../../test/support/settings-error';
 
 const keys = generateKeyPairSync('rsa', {
   modulusLength: 2048,
@@ -19,15 +19,7 @@ const production: RawEnv = {
 
 const parse = (env: RawEnv) => parseSettings(env, { serviceName: 'microservice' });
 
-function errorOf(env: RawEnv): SettingsError {
-  try {
-    parse(env);
-  } catch (error) {
-    if (error instanceof SettingsError) return error;
-    throw error;
-  }
-  throw new Error('expected a SettingsError');
-}
+const errorOf = (env: RawEnv) => settingsErrorOf(() => parse(env));
 
 describe(parseSettings.name, () => {
   describe('defaults', () => {
