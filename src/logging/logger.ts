@@ -6,7 +6,11 @@ import { Settings } from '../settings/settings';
  * JSON lines in production (what log collectors parse); colourised single lines in DEBUG
  * when pino-pretty (a dev dependency) is installed.
  */
-export function createRootLogger(settings: Pick<Settings, 'debug' | 'logLevel' | 'serviceName'>): Logger {
+export function createRootLogger(
+  settings: Pick<Settings, 'debug' | 'logLevel' | 'serviceName'>,
+  /** Where JSON lines go (stdout by default; tests pass a stream). */
+  destination?: pino.DestinationStream,
+): Logger {
   const options: pino.LoggerOptions = {
     level: settings.logLevel,
     base: { service: settings.serviceName },
@@ -15,7 +19,7 @@ export function createRootLogger(settings: Pick<Settings, 'debug' | 'logLevel' |
       censor: '[redacted]',
     },
   };
-  if (settings.debug && isInstalled('pino-pretty')) {
+  if (settings.debug && !destination && isInstalled('pino-pretty')) {
     return pino({
       ...options,
       transport: {
@@ -29,7 +33,13 @@ export function createRootLogger(settings: Pick<Settings, 'debug' | 'logLevel' |
       },
     });
   }
-  return pino(options);
+  // Collectors (Loki, Cloud Logging, ELK) read a level name and an ISO time without a mapping.
+  const jsonOptions: pino.LoggerOptions = {
+    ...options,
+    formatters: { level: (label) => ({ level: label }) },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  };
+  return destination ? pino(jsonOptions, destination) : pino(jsonOptions);
 }
 
 function isInstalled(name: string): boolean {

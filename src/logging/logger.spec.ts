@@ -1,0 +1,73 @@
+import { Writable } from 'node:stream';
+import { createRootLogger, PinoLoggerService } from './logger';
+
+function capture(): { stream: Writable; lines: () => Record<string, unknown>[] } {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      chunks.push(chunk.toString());
+      done();
+    },
+  });
+  const lines = () =>
+    chunks
+      .join('')
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  return { stream, lines };
+}
+
+const settings = { debug: false, logLevel: 'info' as const, serviceName: 'billing' };
+
+describe(createRootLogger.name, () => {
+  it('writes one JSON line per entry with a level name, an ISO time and the service', () => {
+    const { stream, lines } = capture();
+    createRootLogger(settings, stream).info({ orderId: 7 }, 'order paid');
+    expect(lines()).toEqual([
+      {
+        level: 'info',
+        time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+        service: 'billing',
+        orderId: 7,
+        msg: 'order paid',
+      },
+    ]);
+  });
+
+  it('never writes an Authorization header, a cookie or a password', () => {
+    const { stream, lines } = capture();
+    createRootLogger(settings, stream).info(
+      {
+        req: { headers: { authorization: 'Bearer secret-token', cookie: 'sid=1' } },
+        body: { password: 'hunter2' },
+      },
+      'login',
+    );
+    const written = JSON.stringify(lines());
+    expect(written).not.toContain('secret-token');
+    expect(written).not.toContain('sid=1');
+    expect(written).not.toContain('hunter2');
+  });
+
+  it('drops entries below LOG_LEVEL', () => {
+    const { stream, lines } = capture();
+    const logger = createRootLogger({ ...settings, logLevel: 'warn' }, stream);
+    logger.info('hidden');
+    logger.warn('shown');
+    expect(lines().map((line) => line.msg)).toEqual(['shown']);
+  });
+});
+
+describe(PinoLoggerService.name, () => {
+  it("keeps Nest's context and an error's stack as fields", () => {
+    const { stream, lines } = capture();
+    const nest = new PinoLoggerService(createRootLogger(settings, stream));
+    nest.log('mapped a route', 'RouterExplorer');
+    nest.error(new Error('boom'), 'Bus');
+    const [info, error] = lines();
+    expect(info).toMatchObject({ level: 'info', context: 'RouterExplorer', msg: 'mapped a route' });
+    expect(error).toMatchObject({ level: 'error', context: 'Bus', msg: 'boom', err: { message: 'boom' } });
+    expect((error.err as { stack: string }).stack).toContain('Error: boom');
+  });
+});
