@@ -1,8 +1,12 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { READINESS_CHECKS, ReadinessCheck } from './readiness-check';
 import { Public } from '../auth/public.decorator';
+
+/** Terminus's result (its `error` names what is down) with the status and a one-line message. */
+type NotReadyBody = HealthCheckResult & { statusCode: 503; message: string };
 
 const CHECK_TIMEOUT_MS = 2000;
 
@@ -26,7 +30,21 @@ export class HealthController {
   /** 200 when every dependency answers, 503 naming the one that does not. */
   @Get('ready')
   @HealthCheck()
-  ready(): Promise<HealthCheckResult> {
+  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult | NotReadyBody> {
+    try {
+      return await this.checkDependencies();
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      // Terminus puts the per-dependency result in the exception; the error filter would flatten
+      // it to one message, and an operator needs to see which dependency is down.
+      const result = error.getResponse() as HealthCheckResult;
+      void reply.status(503);
+      const down = Object.keys(result.error ?? {});
+      return { statusCode: 503, message: `not ready: ${down.join(', ') || 'unknown'}`, ...result };
+    }
+  }
+
+  private checkDependencies(): Promise<HealthCheckResult> {
     return this.health.check(
       this.checks.map(
         (readiness) => () =>
