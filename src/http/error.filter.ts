@@ -23,11 +23,6 @@ export class ErrorFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     const request = http.getRequest<FastifyRequest>();
     const body = this.toBody(exception, request);
-    if (exception instanceof HttpException) {
-      const retryAfter = exception.getResponse() as { retryAfter?: number } | string;
-      if (typeof retryAfter === 'object' && retryAfter.retryAfter)
-        reply.header('Retry-After', retryAfter.retryAfter);
-    }
     void reply.status(body.statusCode).send(body);
   }
 

@@ -25,11 +25,10 @@ export function registerMigrateCommands(program: Command, loadSettings: () => Se
     .description('revert the most recently applied migration')
     .action(async () => {
       await withDataSource(loadSettings(), async (dataSource) => {
-        const before = await appliedCount(dataSource);
+        const pendingBefore = (await pendingMigrationNames(dataSource)).length;
         await revertLastMigration(dataSource);
-        console.log(
-          before > (await appliedCount(dataSource)) ? 'reverted the last migration' : 'nothing to revert',
-        );
+        const isReverted = (await pendingMigrationNames(dataSource)).length > pendingBefore;
+        console.log(isReverted ? 'reverted the last migration' : 'nothing to revert');
       });
     });
 
@@ -70,11 +69,4 @@ async function withDataSource(
   } finally {
     await dataSource.destroy();
   }
-}
-
-async function appliedCount(dataSource: ReturnType<typeof createDataSource>): Promise<number> {
-  const rows = await dataSource.query<{ count: number | string }[]>(
-    'SELECT COUNT(*) AS count FROM migrations',
-  );
-  return Number(rows[0].count);
 }
