@@ -17,9 +17,11 @@ module.exports = {
       // kubernetes-models exports its schemas for `import` only (no `require` condition), so Jest's
       // CommonJS resolver is pointed at the files; the transform makes them CommonJS.
       moduleNameMapper: {
-        '^((?:@kubernetes-models/)?[a-z-]+)/_schemas/(.*?)(\\.js)?$': '<rootDir>/node_modules/$1/_schemas/$2.js',
+        '^((?:@kubernetes-models/)?[a-z-]+)/_schemas/(.*?)(\\.js)?$':
+          '<rootDir>/node_modules/$1/_schemas/$2.js',
         '^@kubernetes-models/validate$': '<rootDir>/node_modules/@kubernetes-models/validate/dist/index.js',
-        '^@kubernetes-models/validate/runtime/(.*)$': '<rootDir>/node_modules/@kubernetes-models/validate/dist/runtime/$1.js',
+        '^@kubernetes-models/validate/runtime/(.*)$':
+          '<rootDir>/node_modules/@kubernetes-models/validate/dist/runtime/$1.js',
       },
     },
     {
