@@ -1,9 +1,11 @@
 #!/bin/sh
 # The image's entrypoint.
-#   serve (the default)  apply pending migrations, then become the server on $PORT (8000).
-#                        Replicas that start together wait on PostgreSQL's advisory lock, so
-#                        every pod can migrate. `exec` makes Node PID 1: SIGTERM from
-#                        `docker stop` or the kubelet reaches the app, which drains and exits 0.
+#   serve (the default)  become the server on $PORT (8000), which applies pending migrations
+#                        before it listens (MIGRATE_ON_START, on unless set to false). In one
+#                        process, so Node and the app load once. Replicas that start together
+#                        wait on PostgreSQL's advisory lock; a failed migration stops the pod
+#                        with one line. `exec` makes Node PID 1: SIGTERM from `docker stop` or
+#                        the kubelet reaches the app, which drains and exits 0.
 #   cli ARGS...          run a CLI command: `docker run IMAGE cli createuser alice`.
 #   anything else        run as given: `docker run -it IMAGE sh`.
 set -eu
@@ -19,7 +21,8 @@ command="${1:-serve}"
 [ "$#" -gt 0 ] && shift
 case "$command" in
   serve)
-    node /app/dist/cli/cli.js migrate
+    MIGRATE_ON_START="${MIGRATE_ON_START:-true}"
+    export MIGRATE_ON_START
     exec node /app/dist/main.js "$@"
     ;;
   cli)
