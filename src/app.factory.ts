@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { connectBus } from './bus/bus.module';
+import { connectSync } from './sync/sync.module';
 import { createValidationPipe } from './http/validation';
 import { configureHttp, createHttpAdapter } from './http/configure-http';
 import { createRootLogger, PinoLoggerService } from './logging/logger';
@@ -20,6 +21,8 @@ export async function createApp(settings: Settings): Promise<NestFastifyApplicat
   );
   configureHttp(app, settings);
   // Hybrid app: the same process consumes the bus (started by app.startAllMicroservices()).
-  connectBus(app, settings, { pipes: [createValidationPipe('strip')] });
+  const bus = connectBus(app, settings, { pipes: [createValidationPipe('strip')] });
+  // Replicas bind the service queue to the `cqrs` exchange; their deliveries go to data sync.
+  connectSync(app, bus);
   return app;
 }

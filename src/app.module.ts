@@ -10,6 +10,8 @@ import { IndexController } from './http/index.controller';
 import { ItemsModule } from './items/items.module';
 import { Settings } from './settings/settings';
 import { SettingsModule } from './settings/settings.module';
+import { SyncModule } from './sync/sync.module';
+import { UsersModule } from './users/users.module';
 
 /** The top of the import graph: wires the foundation and the feature modules. */
 @Module({})
@@ -23,7 +25,9 @@ export class AppModule {
         DatabaseModule.forRoot(settings),
         AuthModule.forRoot(settings),
         BusModule.forRoot(settings),
+        SyncModule.forRoot(settings),
         HealthModule.forRoot([DatabaseReadinessCheck, BusReadinessCheck]),
+        UsersModule.forRoot(settings),
         ItemsModule,
       ],
       controllers: [IndexController],
