@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module';
 import { BusModule } from './bus/bus.module';
 import { BusReadinessCheck } from './bus/bus.readiness-check';
@@ -16,7 +16,8 @@ import { UsersModule } from './users/users.module';
 /** The top of the import graph: wires the foundation and the feature modules. */
 @Module({})
 export class AppModule {
-  static forRoot(settings: Settings): DynamicModule {
+  /** `extraImports`: more feature modules (tests declare replicas of their own this way). */
+  static forRoot(settings: Settings, extraImports: ModuleMetadata['imports'] = []): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -29,6 +30,7 @@ export class AppModule {
         HealthModule.forRoot([DatabaseReadinessCheck, BusReadinessCheck]),
         UsersModule.forRoot(settings),
         ItemsModule,
+        ...extraImports,
       ],
       controllers: [IndexController],
     };
