@@ -71,7 +71,8 @@ export function itemCopyReplica(log: HookLog): ReplicaDefinition<ItemCopy> {
     mapping: {
       id: 'id',
       title: 'name',
-      price: (data: JsonObject) => (data.price === undefined ? null : String(data.price)),
+      price: (data: JsonObject) =>
+        typeof data.price === 'string' || typeof data.price === 'number' ? String(data.price) : null,
       stock: (data: JsonObject) => (typeof data.quantity === 'number' ? data.quantity : null),
       madeAt: (data: JsonObject) => {
         const value = data.created_at;
