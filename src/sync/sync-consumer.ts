@@ -25,7 +25,16 @@ export interface ConsumerOptions {
   readonly deadMessageTtlMs: number | null;
   /** Stands in for a missing `expires` (django-cqrs `CQRS_MESSAGE_TTL`). */
   readonly messageTtlSeconds: number | null;
+  /** What "now" is when checking `expires` (tests set the samples' time). */
+  readonly clock?: SyncClock;
 }
+
+/** The clock expiry is checked against; injectable under SYNC_CLOCK. */
+export interface SyncClock {
+  now(): number;
+}
+
+export const SYNC_CLOCK = Symbol('SYNC_CLOCK');
 
 /** Why a sync message was parked (the `x-death-reason` header of the dead letter). */
 export type SyncParkReason =
@@ -48,10 +57,11 @@ export class SyncConsumer {
   ) {}
 
   async handle(message: ConsumeMessage): Promise<ExchangeOutcome> {
+    const now = this.options.clock?.now() ?? Date.now();
     let body: CqrsBody;
     let expiresAt: Date | null;
     try {
-      ({ body, expiresAt } = decodeCqrsMessage(message.content, this.options.messageTtlSeconds));
+      ({ body, expiresAt } = decodeCqrsMessage(message.content, this.options.messageTtlSeconds, new Date(now)));
     } catch (error) {
       if (!(error instanceof CqrsDecodeError)) throw error;
       return this.park(message, error.reason, error.message, error.cqrsId);
@@ -63,7 +73,7 @@ export class SyncConsumer {
         `no replica of cqrs_id "${body.cqrs_id}" here`,
         body.cqrs_id,
       );
-    if (expiresAt !== null && expiresAt.getTime() <= Date.now())
+    if (expiresAt !== null && expiresAt.getTime() <= now)
       return this.deadLetter(message, body, 'expired', `expired at ${body.expires}`);
     try {
       await this.applier.apply(body);

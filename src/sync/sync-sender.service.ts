@@ -1,10 +1,10 @@
-import { FindOptionsWhere } from 'typeorm';
+import { Brackets, FindOptionsWhere, ObjectLiteral } from 'typeorm';
 import { SyncRegistry } from './sync.registry';
 import { SyncedColumns } from './synced-columns';
 
 export interface ResyncOptions {
   /** TypeORM where of the rows to send (e.g. `{ id: In([1, 2]) }`); default every row. */
-  readonly where?: FindOptionsWhere<SyncedColumns> | FindOptionsWhere<SyncedColumns>[];
+  readonly where?: FindOptionsWhere<ObjectLiteral> | FindOptionsWhere<ObjectLiteral>[];
   /** One replica queue (`cqrs.<queue>.<cqrs_id>`); default every replica (`<cqrs_id>`). */
   readonly queue?: string | null;
   /** Rows per transaction (django-cqrs `cqrs_sync -b`, default 10000; here 1000). */
@@ -42,8 +42,9 @@ export class SyncSender {
         const builder = manager
           .createQueryBuilder(metadata.target, 'row')
           .orderBy(`row.${pkProperty}`, 'ASC')
-          .take(batchSize);
-        if (options.where) builder.where(options.where);
+          .limit(batchSize);
+        // Bracketed, so an OR list in `where` stays apart from the keyset condition below.
+        if (options.where) builder.where(new Brackets((inner) => inner.where(options.where!)));
         if (last !== undefined) builder.andWhere(`row.${pkProperty} > :last`, { last });
         if (dataSource.options.type === 'postgres') builder.setLock('pessimistic_read');
         const batch = (await builder.getMany()) as SyncedColumns[];

@@ -20,7 +20,7 @@ import { OutboxListener } from './outbox-listener';
 import { OutboxRelay } from './outbox-relay.service';
 import { ReplicaApplier } from './replica-applier.service';
 import { ReplicaDefinition } from './replica.definition';
-import { SyncConsumer } from './sync-consumer';
+import { SYNC_CLOCK, SyncClock, SyncConsumer } from './sync-consumer';
 import { SyncSender } from './sync-sender.service';
 import { SyncTransactions } from './sync-transactions';
 import {
@@ -124,9 +124,10 @@ export class SyncModule {
       },
       {
         provide: SyncConsumer,
-        inject: [ReplicaApplier, SyncMetrics],
-        useFactory: (applier: ReplicaApplier, metrics: SyncMetrics) =>
+        inject: [ReplicaApplier, SyncMetrics, { token: SYNC_CLOCK, optional: true }],
+        useFactory: (applier: ReplicaApplier, metrics: SyncMetrics, clock?: SyncClock) =>
           new SyncConsumer(applier, metrics, {
+            clock,
             queue: settings.bus.queue,
             maxRetries: settings.sync.maxRetries,
             retryDelayMs: settings.sync.retryDelayMs,

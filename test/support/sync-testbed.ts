@@ -1,10 +1,12 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { Channel, ChannelModel, connect, ConsumeMessage, GetMessage } from 'amqplib';
 import { Column, DataSource, Entity, PrimaryColumn, Table } from 'typeorm';
-import { JsonObject } from '../../src/sync/cqrs-message';
+import { MetricsService } from '../../src/health/metrics.service';
+import { encodeCqrsBody, JsonObject, SignalType } from '../../src/sync/cqrs-message';
+import { SYNC_CLOCK, SyncClock } from '../../src/sync/sync-consumer';
 import { ReplicaDefinition, ReplicaEvent } from '../../src/sync/replica.definition';
-import { CQRS_EXCHANGE } from '../../src/sync/sync.constants';
+import { CQRS_EXCHANGE, METRICS } from '../../src/sync/sync.constants';
 import { SyncModule } from '../../src/sync/sync.module';
 import { SyncedColumns } from '../../src/sync/synced-columns';
 import { BrokerJanitor, TEST_AMQP_URL, uniqueName, waitFor } from './broker';
@@ -211,3 +213,72 @@ export async function drainQueue(queue: string): Promise<GetMessage[]> {
 }
 
 export { startTestApp };
+
+/** A settable clock for expiry checks (the samples were made for 2026-11-25 20:00 UTC). */
+export class TestClock implements SyncClock {
+  constructor(public current: number | null = null) {}
+
+  now(): number {
+    return this.current ?? Date.now();
+  }
+}
+
+export function clockModule(clock: TestClock): DynamicModule {
+  @Global()
+  @Module({ providers: [{ provide: SYNC_CLOCK, useValue: clock }], exports: [SYNC_CLOCK] })
+  class TestClockModule {}
+  return { module: TestClockModule };
+}
+
+/** Sum of a sync counter of one app, for a `cqrs_id` (all other labels summed). */
+export async function syncCounter(app: TestApp, name: string, cqrsId: string): Promise<number> {
+  const metrics = await app.app.get(MetricsService).registry.getMetricsAsJSON();
+  const metric = metrics.find((m) => m.name === name);
+  if (!metric) return 0;
+  return (metric.values as { value: number; labels: Record<string, unknown> }[])
+    .filter((value) => value.labels.cqrs_id === cqrsId)
+    .reduce((sum, value) => sum + value.value, 0);
+}
+
+/** Events of `cqrsId` the replica has finished with: applied, dropped, dead-lettered. */
+export async function settledEvents(app: TestApp, cqrsId: string): Promise<number> {
+  const names = [METRICS.applied, METRICS.droppedStale, METRICS.duplicate, METRICS.deadLettered];
+  let total = 0;
+  for (const name of names) total += await syncCounter(app, name, cqrsId);
+  return total;
+}
+
+/** An `item` message as a Django master with a serializer would send it. */
+export function itemMessage(
+  signal: SignalType,
+  pk: string,
+  revision: number,
+  fields: { name?: string; price?: string; extra?: JsonObject } = {},
+  retries = 0,
+): Buffer {
+  const updated = '2026-11-25 20:00:00.118377+00:00';
+  const instanceData: JsonObject =
+    signal === 'DELETE'
+      ? { id: pk, cqrs_revision: revision, cqrs_updated: updated }
+      : {
+          id: pk,
+          name: fields.name ?? 'Widget',
+          price: fields.price ?? '19.90',
+          owner: 42,
+          created_at: '2026-11-20T08:15:30.250000Z',
+          ...fields.extra,
+          cqrs_revision: revision,
+          cqrs_updated: updated,
+        };
+  return encodeCqrsBody({
+    signal_type: signal,
+    cqrs_id: 'item',
+    instance_data: instanceData,
+    previous_data: null,
+    instance_pk: pk,
+    correlation_id: null,
+    retries,
+    expires: null,
+    meta: {},
+  });
+}
