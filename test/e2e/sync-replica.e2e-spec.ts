@@ -202,7 +202,7 @@ describeBroker.each(testDatabases())(
         parked = [...parked, ...(await drainQueue(`dead_letter_${queue}`))];
         return parked.length >= 5;
       });
-      expect(parked.map((m) => m.properties.headers?.['x-death-reason']).sort()).toEqual(
+      expect(parked.map((m) => String(m.properties.headers?.['x-death-reason'])).sort()).toEqual(
         bad.map(([reason]) => reason).sort(),
       );
       for (const message of parked) expect(String(message.properties.headers?.['x-last-error'])).not.toBe('');
