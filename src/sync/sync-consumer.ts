@@ -61,7 +61,11 @@ export class SyncConsumer {
     let body: CqrsBody;
     let expiresAt: Date | null;
     try {
-      ({ body, expiresAt } = decodeCqrsMessage(message.content, this.options.messageTtlSeconds, new Date(now)));
+      ({ body, expiresAt } = decodeCqrsMessage(
+        message.content,
+        this.options.messageTtlSeconds,
+        new Date(now),
+      ));
     } catch (error) {
       if (!(error instanceof CqrsDecodeError)) throw error;
       return this.park(message, error.reason, error.message, error.cqrsId);
