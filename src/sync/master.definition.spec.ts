@@ -85,7 +85,7 @@ describe(ResolvedMaster.name, () => {
     ]);
     expect(JSON.stringify(data)).not.toContain('scrypt');
     expect(master.previousData(null, user)).toEqual({ is_active: null, roles: null });
-    expect(master.previousData(user, { ...user, isActive: false } as User)).toEqual({ is_active: true });
+    expect(master.previousData(user, { ...user, isActive: false })).toEqual({ is_active: true });
     expect(master.previousData(user, user)).toEqual({});
   });
 
