@@ -22,7 +22,12 @@ export class SyncMetrics {
   private readonly deadLetteredTotal?: Counter<'cqrs_id' | 'reason'>;
   private readonly relayLag?: Histogram<'cqrs_id'>;
 
-  constructor(metrics: MetricsService | null, readBacklog: () => Promise<OutboxBacklog[]>) {
+  /** `masterIds`: the `cqrs_id`s to report as 0 when nothing of theirs is pending. */
+  constructor(
+    metrics: MetricsService | null,
+    readBacklog: () => Promise<OutboxBacklog[]>,
+    masterIds: () => readonly string[] = () => [],
+  ) {
     if (!metrics) return;
     const cqrsId = ['cqrs_id'] as const;
     this.publishedTotal = metrics.counter({
@@ -65,6 +70,13 @@ export class SyncMetrics {
     let pending: Promise<OutboxBacklog[]> | null = null;
     const backlog = (): Promise<OutboxBacklog[]> => {
       pending ??= readBacklog()
+        .then((rows) => [
+          ...rows,
+          ...masterIds()
+            .filter((cqrsId) => !rows.some((row) => row.cqrsId === cqrsId))
+            .map((cqrsId) => ({ cqrsId, depth: 0, oldestAgeSeconds: 0 })),
+        ])
+        // A scrape while the database is away shows no series rather than failing /metrics.
         .catch(() => [])
         .finally(() => setTimeout(() => (pending = null), 100).unref());
       return pending;

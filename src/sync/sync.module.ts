@@ -93,9 +93,13 @@ export class SyncModule {
       },
       {
         provide: SyncMetrics,
-        inject: [{ token: MetricsService, optional: true }, getDataSourceToken()],
-        useFactory: (metrics: MetricsService | undefined, dataSource: DataSource) =>
-          new SyncMetrics(metrics ?? null, () => OutboxRelay.readBacklog(dataSource)),
+        inject: [{ token: MetricsService, optional: true }, getDataSourceToken(), SyncRegistry],
+        useFactory: (metrics: MetricsService | undefined, dataSource: DataSource, registry: SyncRegistry) =>
+          new SyncMetrics(
+            metrics ?? null,
+            () => OutboxRelay.readBacklog(dataSource),
+            () => registry.masterIds,
+          ),
       },
       {
         provide: OutboxRelay,

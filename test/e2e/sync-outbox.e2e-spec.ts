@@ -160,5 +160,9 @@ describeBroker('data sync: a broker outage at commit time loses nothing', () => 
     await probe.waitFor('the SAVE after the outage', () => probe.matching(item.id).length >= 1, 30_000);
     expect(probe.matching(item.id)[0].body).toMatchObject({ signal_type: 'SAVE', instance_pk: item.id });
     await waitFor('the row marked sent', async () => (await outboxFor(master, [item.id])).pending === 0);
+    const after = await (await master.request('/metrics')).text();
+    expect(after).toContain('sync_outbox_depth{cqrs_id="item"} 0');
+    expect(after).toMatch(/sync_relay_lag_seconds_count\{cqrs_id="item"\} [1-9]/);
+    expect(after).toMatch(/sync_events_published_total\{cqrs_id="item"\} [1-9]/);
   });
 });
