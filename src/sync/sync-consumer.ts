@@ -3,12 +3,13 @@ import { ConsumeMessage } from 'amqplib';
 import { HEADERS, deadLetterQueueName } from '../bus/bus.constants';
 import { describeError } from '../bus/bus.errors';
 import { ExchangeOutcome, RawCopy } from '../bus/bus.server';
-import { CqrsBody, CqrsDecodeError, decodeCqrsMessage, encodeCqrsBody } from './cqrs-message';
+import { CqrsBody, CqrsDecodeError, decodeCqrsMessage, encodeCqrsBody, formatExpires } from './cqrs-message';
 import { ReplicaApplier } from './replica-applier.service';
 import { InvalidReplicaMessageError } from './replica.resolved';
 import {
   CQRS_CONTENT_TYPE,
   CQRS_EXCHANGE,
+  DEFAULT_MESSAGE_TTL_SECONDS,
   deadLetterRoutingKey,
   directRoutingKey,
   retryQueueName,
@@ -70,6 +71,9 @@ export class SyncConsumer {
       if (!(error instanceof CqrsDecodeError)) throw error;
       return this.park(message, error.reason, error.message, error.cqrsId);
     }
+    // Only a dead letter moved back by `bus:dlq replay` comes through the default exchange: like
+    // django-cqrs's `cqrs_dead_letters retry`, it starts again with retries 0 and a fresh expiry.
+    if (message.fields.exchange === '') ({ body, expiresAt } = this.refreshed(body, now));
     if (!this.applier.handles(body.cqrs_id))
       return this.park(
         message,
@@ -87,6 +91,12 @@ export class SyncConsumer {
         return this.deadLetter(message, body, 'invalid-data', error.message);
       return this.retryOrDeadLetter(message, body, error);
     }
+  }
+
+  private refreshed(body: CqrsBody, now: number): { body: CqrsBody; expiresAt: Date | null } {
+    const ttl = this.options.messageTtlSeconds ?? DEFAULT_MESSAGE_TTL_SECONDS;
+    const expiresAt = body.expires === null ? null : new Date(now + ttl * 1000);
+    return { body: { ...body, retries: 0, expires: expiresAt && formatExpires(expiresAt) }, expiresAt };
   }
 
   private retryOrDeadLetter(message: ConsumeMessage, body: CqrsBody, error: unknown): ExchangeOutcome {

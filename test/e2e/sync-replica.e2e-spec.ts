@@ -17,6 +17,7 @@ import {
 } from '../support/sync-testbed';
 import { startTestApp, TestApp } from '../support/test-app';
 import { METRICS } from '../../src/sync/sync.constants';
+import { AmqpDeadLetterQueue } from '../../src/bus/dead-letters';
 
 jest.setTimeout(60_000);
 
@@ -162,6 +163,37 @@ describeBroker.each(testDatabases())(
       log.failingTitles.delete('poison');
       await deliverAll([itemMessage('SAVE', pk, 0, { name: 'poison' })]);
       expect(await copies().findOneByOrFail({ id: pk })).toMatchObject({ title: 'poison' });
+    });
+
+    it('gives a dead letter replayed with bus:dlq a fresh retry budget, as cqrs_dead_letters retry does', async () => {
+      const pk = randomUUID();
+      const dlq = new AmqpDeadLetterQueue(TEST_AMQP_URL);
+      try {
+        await drainQueue(`dead_letter_${queue}`);
+        log.failingTitles.add('stubborn');
+        const retried = await syncCounter(replica, METRICS.retried, 'item');
+        await deliverAll([itemMessage('SAVE', pk, 0, { name: 'stubborn' })]);
+        await waitFor('parked', async () => (await dlq.list(queue, 10)).length === 1);
+        expect(await syncCounter(replica, METRICS.retried, 'item')).toBe(retried + 2);
+
+        // Still failing: the replayed copy is retried twice again (retries back to 0), then parked.
+        const settled = await settledEvents(replica, 'item');
+        expect(await dlq.replay(queue, 10)).toBe(1);
+        await waitFor('parked again', async () => (await settledEvents(replica, 'item')) > settled);
+        expect(await syncCounter(replica, METRICS.retried, 'item')).toBe(retried + 4);
+        await waitFor('in the DLQ again', async () => (await dlq.list(queue, 10)).length === 1);
+
+        log.failingTitles.delete('stubborn');
+        expect(await dlq.replay(queue, 10)).toBe(1);
+        await waitFor('applied', async () => (await copies().findOneBy({ id: pk })) !== null);
+        expect(await copies().findOneByOrFail({ id: pk })).toMatchObject({
+          title: 'stubborn',
+          cqrsRevision: 0,
+        });
+      } finally {
+        log.failingTitles.delete('stubborn');
+        await dlq.close();
+      }
     });
 
     it('parks malformed bodies, unknown cqrs_ids and wrong types with a reason, and keeps consuming', async () => {
