@@ -86,6 +86,7 @@ export class MasterRepository<T extends SyncedColumns> {
 
   /** Deletes one row and queues its DELETE (revision = last + 1); false when no row has this pk. */
   async delete(pk: unknown, options: WriteOptions = {}): Promise<boolean> {
+    if (pk === undefined || pk === null) return false;
     return (await this.deleteMany({ [this.master.pkProperty]: pk } as FindOptionsWhere<T>, options)) > 0;
   }
 
@@ -114,7 +115,8 @@ export class MasterRepository<T extends SyncedColumns> {
   }
 
   /** By hand, after changing rows some other way (raw SQL): revision +1 and a SAVE per row. */
-  recordUpdated(pks: readonly unknown[], options: WriteOptions = {}): Promise<T[]> {
+  async recordUpdated(pks: readonly unknown[], options: WriteOptions = {}): Promise<T[]> {
+    if (pks.length === 0) return [];
     return this.transactions.run(options.manager, async (manager) => {
       const where = { [this.master.pkProperty]: In([...pks]) } as FindOptionsWhere<T>;
       return this.updateWhere(where, {}, { manager });

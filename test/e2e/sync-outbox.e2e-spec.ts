@@ -98,6 +98,17 @@ describe.each(testDatabases())(
       ]);
     });
 
+    it('never reads a missing pk as "every row"', async () => {
+      const item = await itemsOf(app).create({ id: randomUUID(), name: 'safe' });
+      expect(await itemsOf(app).update(undefined, { name: 'everything' })).toBeNull();
+      expect(await itemsOf(app).delete(undefined)).toBe(false);
+      expect(await itemsOf(app).recordUpdated([])).toEqual([]);
+      expect(await dataSourceOf(app).getRepository(Item).findOneByOrFail({ id: item.id })).toMatchObject({
+        name: 'safe',
+        cqrsRevision: 0,
+      });
+    });
+
     it('lets a change made outside the API be queued by hand, with the revision bumped in SQL', async () => {
       const item = await itemsOf(app).create({ id: randomUUID(), name: 'by hand' });
       await dataSourceOf(app).transaction(async (manager) => {
