@@ -67,6 +67,8 @@ export class MasterRepository<T extends SyncedColumns> {
     changes: QueryDeepPartialEntity<T>,
     options: WriteOptions = {},
   ): Promise<T | null> {
+    // Never `{ id: undefined }`: some TypeORM settings read that as "no condition".
+    if (pk === undefined || pk === null) return null;
     const rows = await this.updateWhere(
       { [this.master.pkProperty]: pk } as FindOptionsWhere<T>,
       changes,
