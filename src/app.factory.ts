@@ -1,25 +1,32 @@
+import { ModuleMetadata } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { connectBus } from './bus/bus.module';
+import { connectSync } from './sync/sync.module';
 import { createValidationPipe } from './http/validation';
 import { configureHttp, createHttpAdapter } from './http/configure-http';
 import { createRootLogger, PinoLoggerService } from './logging/logger';
 import { Settings } from './settings/settings';
 
 /** Builds the whole app, HTTP and bus, not yet started; main.ts and the e2e tests share it. */
-export async function createApp(settings: Settings): Promise<NestFastifyApplication> {
+export async function createApp(
+  settings: Settings,
+  extraImports: ModuleMetadata['imports'] = [],
+): Promise<NestFastifyApplication> {
   const logger = createRootLogger(settings);
   const nestLogger = new PinoLoggerService(logger);
   for (const warning of settings.warnings) logger.warn(`settings: ${warning}`);
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot(settings),
+    AppModule.forRoot(settings, extraImports),
     createHttpAdapter(settings, logger),
     // Start-up errors reach main.ts as exceptions, so it can print one line instead of Nest exiting.
     { logger: nestLogger, abortOnError: false },
   );
   configureHttp(app, settings);
   // Hybrid app: the same process consumes the bus (started by app.startAllMicroservices()).
-  connectBus(app, settings, { pipes: [createValidationPipe('strip')] });
+  const bus = connectBus(app, settings, { pipes: [createValidationPipe('strip')] });
+  // Replicas bind the service queue to the `cqrs` exchange; their deliveries go to data sync.
+  connectSync(app, bus);
   return app;
 }

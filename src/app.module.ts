@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module';
 import { BusModule } from './bus/bus.module';
 import { BusReadinessCheck } from './bus/bus.readiness-check';
@@ -10,11 +10,14 @@ import { IndexController } from './http/index.controller';
 import { ItemsModule } from './items/items.module';
 import { Settings } from './settings/settings';
 import { SettingsModule } from './settings/settings.module';
+import { SyncModule } from './sync/sync.module';
+import { UsersModule } from './users/users.module';
 
 /** The top of the import graph: wires the foundation and the feature modules. */
 @Module({})
 export class AppModule {
-  static forRoot(settings: Settings): DynamicModule {
+  /** `extraImports`: more feature modules (tests declare replicas of their own this way). */
+  static forRoot(settings: Settings, extraImports: ModuleMetadata['imports'] = []): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -23,8 +26,11 @@ export class AppModule {
         DatabaseModule.forRoot(settings),
         AuthModule.forRoot(settings),
         BusModule.forRoot(settings),
+        SyncModule.forRoot(settings),
         HealthModule.forRoot([DatabaseReadinessCheck, BusReadinessCheck]),
+        UsersModule.forRoot(settings),
         ItemsModule,
+        ...extraImports,
       ],
       controllers: [IndexController],
     };

@@ -10,6 +10,7 @@ import { MeController } from './me.controller';
 import { PasswordHasher } from './password';
 import { RefreshToken } from './refresh-token.entity';
 import { RefreshTokensService } from './refresh-tokens.service';
+import { RefusedUsers } from './refused-users';
 import { TokenController } from './token.controller';
 import { TokenService } from './token.service';
 import { User } from './user.entity';
@@ -27,6 +28,9 @@ export class AuthModule {
     const httpControllers = [MeController, ...(isLoginService ? [TokenController, JwksController] : [])];
     return {
       module: AuthModule,
+      // Global: features (src/users) reach RefusedUsers and UsersService without re-importing
+      // this dynamic module, which would build a second instance of it.
+      global: true,
       imports: [TypeOrmModule.forFeature([User, RefreshToken])],
       controllers: httpControllers,
       providers: [
@@ -34,11 +38,12 @@ export class AuthModule {
         TokenService,
         UsersService,
         RefreshTokensService,
+        RefusedUsers,
         LoginThrottleGuard,
         { provide: PASSWORD_HASHER, useFactory: () => new PasswordHasher() },
         { provide: APP_GUARD, useClass: JwtAuthGuard },
       ],
-      exports: [TokenService, JwtKeysService, UsersService, RefreshTokensService],
+      exports: [TokenService, JwtKeysService, UsersService, RefreshTokensService, RefusedUsers],
     };
   }
 }

@@ -6,6 +6,7 @@ import { JwtAuthGuard } from './jwt-auth.guard';
 import { JwtKeysService } from './jwt-keys.service';
 import { Public } from './public.decorator';
 import { Roles } from './roles.decorator';
+import { RefusedUsers } from './refused-users';
 import { TokenService } from './token.service';
 
 @Roles('admin')
@@ -40,13 +41,16 @@ const request = (authorization?: string): RequestWithUser => ({ headers: { autho
 describe(JwtAuthGuard.name, () => {
   let keys: TestKeys;
   let guard: JwtAuthGuard;
+  let refused: RefusedUsers;
 
   beforeAll(async () => {
     keys = await generateTestKeys();
     const settings = buildSettings({ JWT_SIGN_KEY: '0', JWT_VERIFY_KEY: keys.publicPem });
     const keysService = new JwtKeysService(settings);
     await keysService.onModuleInit();
-    guard = new JwtAuthGuard(new Reflector(), new TokenService(settings, keysService));
+    const tokens = new TokenService(settings, keysService);
+    refused = new RefusedUsers(tokens);
+    guard = new JwtAuthGuard(new Reflector(), tokens, refused);
   });
 
   it('lets non-HTTP contexts (bus handlers) through without a token', () => {
@@ -96,5 +100,22 @@ describe(JwtAuthGuard.name, () => {
     await expect(guard.canActivate(context('adminOnly', request(`Bearer ${expired}`)))).rejects.toThrow(
       'token expired',
     );
+  });
+
+  it('refuses every token of a refused user at once, the cached one too, until readmitted', async () => {
+    const userId = '6a1b2c3d-0000-4000-8000-000000000001';
+    const token = `Bearer ${signValid(keys, { sub: userId, user_id: userId, roles: ['admin'] })}`;
+    await expect(guard.canActivate(context('adminOnly', request(token)))).resolves.toBe(true);
+    expect(guard.canActivate(context('adminOnly', request(token)))).toBe(true); // cached
+    refused.refuse(userId);
+    await expect(
+      Promise.resolve().then(() => guard.canActivate(context('adminOnly', request(token)))),
+    ).rejects.toThrow(new UnauthorizedException('token revoked'));
+    const fresh = `Bearer ${signValid(keys, { sub: userId, user_id: userId, roles: ['admin'] })}`;
+    await expect(
+      Promise.resolve().then(() => guard.canActivate(context('adminOnly', request(fresh)))),
+    ).rejects.toThrow('token revoked');
+    refused.readmit(userId);
+    expect(await Promise.resolve(guard.canActivate(context('adminOnly', request(token))))).toBe(true);
   });
 });

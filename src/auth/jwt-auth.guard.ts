@@ -10,6 +10,7 @@ import { AUTH_USER_PROPERTY, RequestWithUser } from './current-user.decorator';
 import { IS_PUBLIC_KEY } from './public.decorator';
 import { ROLES_KEY } from './roles.decorator';
 import { AuthUser, TOKEN_ERRORS } from './token-claims';
+import { RefusedUsers } from './refused-users';
 import { TokenService } from './token.service';
 
 interface RouteRules {
@@ -31,6 +32,7 @@ export class JwtAuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: TokenService,
+    private readonly refused: RefusedUsers,
   ) {}
 
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
@@ -43,8 +45,14 @@ export class JwtAuthGuard implements CanActivate {
     const token = bearerToken(request);
     // A cached token is answered synchronously: no promise on the hot path.
     const cached = this.tokens.cachedAccess(token);
-    if (cached) return admit(request, cached, rules.roles);
-    return this.tokens.verifyAccess(token).then((user) => admit(request, user, rules.roles));
+    if (cached) return this.admit(request, cached, rules.roles);
+    return this.tokens.verifyAccess(token).then((user) => this.admit(request, user, rules.roles));
+  }
+
+  /** A deactivated or deleted user is refused from memory: no database read per request. */
+  private admit(request: RequestWithUser, user: AuthUser, roles: readonly string[] | undefined): true {
+    if (this.refused.isRefused(user.userId)) throw new UnauthorizedException(TOKEN_ERRORS.revoked);
+    return admit(request, user, roles);
   }
 
   private rulesFor(context: ExecutionContext): RouteRules {

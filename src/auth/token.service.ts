@@ -95,6 +95,13 @@ export class TokenService {
     return undefined;
   }
 
+  /** Drops every cached verification of `userId`'s tokens (a scan: it happens on deactivation only). */
+  forgetUser(userId: string): void {
+    if (!this.verified) return;
+    for (const [token, entry] of this.verified.entries())
+      if (entry.user.userId === userId) this.verified.delete(token);
+  }
+
   /** Full verification of a token of the expected type (or either type when `type` is null). */
   async verify(token: string, type: TokenType | null): Promise<TokenClaims> {
     if (token.length > MAX_TOKEN_LENGTH || !COMPACT_JWS.test(token))

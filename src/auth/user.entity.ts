@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, ValueTransformer } from 'typeorm';
 
 /** Roles are short names (`admin`, `items:write`); a comma list keeps one portable column. */
-const rolesColumn: ValueTransformer = {
+export const rolesColumn: ValueTransformer = {
   to: (roles: readonly string[]) => roles.join(','),
   // TypeORM also passes values it already holds (after an insert) through `from`.
   from: (value: unknown): string[] => {
@@ -30,4 +30,12 @@ export class User {
 
   @CreateDateColumn({ name: 'created_at' })
   createdAt!: Date;
+
+  // Data-sync columns (the users feature masters this table as `cqrs_id` `user`); spelled out
+  // rather than inherited, because auth sits below the sync module.
+  @Column({ name: 'cqrs_revision', type: 'integer', default: 0 })
+  cqrsRevision!: number;
+
+  @Column({ name: 'cqrs_updated', default: () => 'CURRENT_TIMESTAMP' })
+  cqrsUpdated!: Date;
 }

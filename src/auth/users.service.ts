@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { ConflictException, Inject, Injectable } from '@nestjs/common';
+import { ConflictException, Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { QueryFailedError, Repository } from 'typeorm';
 import { PasswordHasher } from './password';
+import { RefusedUsers } from './refused-users';
 import { User } from './user.entity';
+import { TableUserWriter, USER_WRITER, UserWriter } from './user-writer';
 
 export const PASSWORD_HASHER = Symbol('PASSWORD_HASHER');
 
@@ -17,13 +19,23 @@ export interface NewUser {
   readonly isActive?: boolean;
 }
 
-/** Users of the login service: creation (CLI, tests) and password checks (the token endpoint). */
+/**
+ * Users of the login service: creation (CLI, tests), deactivation and deletion, and password
+ * checks (the token endpoint). Writes go through the injected UserWriter, which in the app also
+ * publishes them to the verify-only services (data sync, `cqrs_id` `user`).
+ */
 @Injectable()
 export class UsersService {
+  private readonly writer: UserWriter;
+
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
     @Inject(PASSWORD_HASHER) private readonly hasher: PasswordHasher,
-  ) {}
+    @Optional() @Inject(USER_WRITER) writer?: UserWriter,
+    @Optional() private readonly refused?: RefusedUsers,
+  ) {
+    this.writer = writer ?? new TableUserWriter(users);
+  }
 
   /** Creates the dummy hash now, so the first unknown-user login does not also pay for it. */
   async warmUp(): Promise<void> {
@@ -52,7 +64,7 @@ export class UsersService {
       roles,
     });
     try {
-      return await this.users.save(user);
+      return await this.writer.create(user);
     } catch (error) {
       if (error instanceof QueryFailedError && /unique|duplicate/i.test(error.message)) {
         throw new ConflictException(`user ${input.username} already exists`);
@@ -74,6 +86,24 @@ export class UsersService {
       await this.users.update({ id: user.id }, { passwordHash: await this.hasher.hash(password) });
     }
     return user;
+  }
+
+  /**
+   * Deactivates (or reactivates) a user. A deactivated user cannot log in or refresh, and every
+   * service refuses its access tokens at once (here directly, elsewhere through data sync).
+   */
+  async setActive(id: string, isActive: boolean): Promise<User | null> {
+    const user = await this.writer.update(id, { isActive });
+    if (user && !isActive) this.refused?.refuse(id);
+    if (user && isActive) this.refused?.readmit(id);
+    return user;
+  }
+
+  /** Deletes a user (its refresh tokens go with it); false when there was none. */
+  async remove(id: string): Promise<boolean> {
+    const removed = await this.writer.delete(id);
+    if (removed) this.refused?.refuse(id);
+    return removed;
   }
 
   /** The user if it exists and may still log in (checked again on every refresh). */

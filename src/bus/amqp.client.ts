@@ -8,7 +8,7 @@ import { DIRECT_REPLY_QUEUE } from './bus.constants';
 import { BusClosedError, RemoteHandlerError, RequestInterruptedError, RpcTimeoutError } from './bus.errors';
 import { BusMetrics } from './bus.metrics';
 import { encodeBody, eventProperties, PublishOptions, toRoutingKey } from './bus.message';
-import { ReplyPacket } from './bus.server';
+import { RawPublishProperties, ReplyPacket } from './bus.server';
 
 export interface AmqpClientOptions {
   readonly url: string;
@@ -39,6 +39,7 @@ export class AmqpClient extends BusClient {
   private readonly pendingRequests = new Map<string, PendingRequest>();
   private readonly unsentRequests: string[] = [];
   private rpcChannel: Channel | null = null;
+  private readonly extraExchanges = new Set<string>();
 
   constructor(
     private readonly options: AmqpClientOptions,
@@ -78,6 +79,24 @@ export class AmqpClient extends BusClient {
       encodeBody(data),
       eventProperties(key, options),
     );
+  }
+
+  async publishRaw(
+    exchange: string,
+    routingKey: string,
+    content: Buffer,
+    properties: RawPublishProperties = {},
+  ): Promise<void> {
+    await this.connect();
+    return this.publisher.publish(exchange, toRoutingKey(routingKey), content, { ...properties });
+  }
+
+  async declareExchange(name: string): Promise<void> {
+    if (this.extraExchanges.has(name)) return;
+    this.extraExchanges.add(name);
+    const session = this.connection.current;
+    // Not connected: the next session's setup declares it before anything is published.
+    if (session) await session.channel.assertExchange(name, 'topic', { durable: true });
   }
 
   /** Flushes what is still unconfirmed (bounded by BUS_PUBLISH_TIMEOUT), then disconnects. */
@@ -122,6 +141,8 @@ export class AmqpClient extends BusClient {
     // Publishing to a missing exchange closes the channel; declaring ours keeps the first publish
     // of a fresh system (before any consumer declared it) from looping through reconnects.
     await session.channel.assertExchange(this.options.exchange, 'topic', { durable: true });
+    for (const name of this.extraExchanges)
+      await session.channel.assertExchange(name, 'topic', { durable: true });
     // Direct reply-to only works when requests go out on the channel that consumes the replies.
     const channel = await session.connection.createChannel();
     channel.on('error', () => undefined);

@@ -3,7 +3,14 @@ import { AmqpConnection } from './amqp-connection';
 import { HEADERS, JSON_CONTENT_TYPE, STARTUP_CONNECT_WAIT_MS } from './bus.constants';
 import { describeError } from './bus.errors';
 import { BusMetrics } from './bus.metrics';
-import { BusServer, BusServerOptions, DispatchOutcome, ReplyPacket } from './bus.server';
+import {
+  BusServer,
+  BusServerOptions,
+  DispatchOutcome,
+  ExchangeHandler,
+  RawCopy,
+  ReplyPacket,
+} from './bus.server';
 
 export interface AmqpServerOptions extends BusServerOptions {
   readonly url: string;
@@ -63,6 +70,8 @@ export class AmqpServer extends BusServer {
     await channel.assertExchange(exchange, 'topic', { durable: true });
     await channel.assertQueue(queue, { durable: true });
     await channel.assertQueue(this.retryPolicy.deadLetterQueue, { durable: true });
+    for (const extra of this.extraQueues)
+      await channel.assertQueue(extra.name, { durable: true, arguments: extra.arguments });
     for (const retry of this.retryPolicy.retryQueues) {
       // Expired messages go back through the default exchange straight to this service's
       // queue, so a retry never reaches the other services bound to the same routing key.
@@ -80,6 +89,11 @@ export class AmqpServer extends BusServer {
         await channel.assertExchange(binding.exchange, 'topic', { durable: true });
       await channel.bindQueue(queue, binding.exchange, binding.routingKey);
     }
+    for (const extra of this.extraQueues)
+      for (const binding of extra.bindings ?? []) {
+        await channel.assertExchange(binding.exchange, 'topic', { durable: true });
+        await channel.bindQueue(extra.name, binding.exchange, binding.routingKey);
+      }
     await channel.prefetch(prefetch);
     const { consumerTag } = await channel.consume(queue, (message) => {
       if (message) void this.track(this.handleMessage(message, channel));
@@ -94,6 +108,8 @@ export class AmqpServer extends BusServer {
 
   /** Never throws and always settles the message, so one bad message cannot stall the queue. */
   async handleMessage(message: ConsumeMessage, channel: ConfirmChannel): Promise<void> {
+    const exchangeHandler = this.exchangeHandlerFor(message);
+    if (exchangeHandler) return this.handleExchangeMessage(exchangeHandler, message, channel);
     const outcome = await this.dispatch(message, channel, (packet) =>
       this.sendMessage(
         packet,
@@ -104,6 +120,23 @@ export class AmqpServer extends BusServer {
     );
     try {
       await this.settleOutcome(outcome, message, channel);
+    } catch (error) {
+      // The channel went away: the unacked message is redelivered after the reconnect.
+      this.logger.warn(`could not settle ${message.fields.routingKey}: ${describeError(error)}`);
+    }
+  }
+
+  /** Publishes the handler's copies and waits for their confirms before acking the delivery. */
+  private async handleExchangeMessage(
+    handler: ExchangeHandler,
+    message: ConsumeMessage,
+    channel: ConfirmChannel,
+  ): Promise<void> {
+    const outcome = await this.runExchangeHandler(handler, message);
+    try {
+      if (outcome.kind === 'forward')
+        await Promise.all(outcome.copies.map((copy) => publishCopy(channel, copy)));
+      channel.ack(message);
     } catch (error) {
       // The channel went away: the unacked message is redelivered after the reconnect.
       this.logger.warn(`could not settle ${message.fields.routingKey}: ${describeError(error)}`);
@@ -170,6 +203,16 @@ export class AmqpServer extends BusServer {
     }
     channel.ack(message);
   }
+}
+
+function publishCopy(channel: ConfirmChannel, copy: RawCopy): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (error: unknown): void =>
+      error ? reject(error instanceof Error ? error : new Error('publish failed')) : resolve();
+    const queue = copy.delay?.queue ?? copy.toQueue;
+    if (queue !== undefined) channel.sendToQueue(queue, copy.content, copy.properties, done);
+    else channel.publish(copy.exchange, copy.routingKey, copy.content, copy.properties, done);
+  });
 }
 
 function publishConfirmed(

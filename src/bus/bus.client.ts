@@ -1,5 +1,6 @@
 import { ClientProxy, ReadPacket, WritePacket } from '@nestjs/microservices';
 import { PublishOptions, toRoutingKey } from './bus.message';
+import { RawPublishProperties } from './bus.server';
 
 export interface RequestOptions {
   /** Overrides BUS_REQUEST_TIMEOUT for this call. */
@@ -15,6 +16,20 @@ export abstract class BusClient extends ClientProxy {
 
   /** Publishes an event; resolves once the broker has it (publisher confirm). */
   abstract publishEvent(routingKey: string, data: unknown, options?: PublishOptions): Promise<void>;
+
+  /**
+   * Publishes `content` exactly as given, with only `properties` (no JSON encoding, no message id,
+   * no timestamp): what a foreign wire format such as django-cqrs needs. Resolves on the confirm.
+   */
+  abstract publishRaw(
+    exchange: string,
+    routingKey: string,
+    content: Buffer,
+    properties?: RawPublishProperties,
+  ): Promise<void>;
+
+  /** Declares a durable topic exchange without arguments, now and after every reconnect. */
+  abstract declareExchange(name: string): Promise<void>;
 
   /** True when the client can reach its broker now (always true in-process). */
   abstract get isConnected(): boolean;

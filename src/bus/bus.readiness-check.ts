@@ -16,12 +16,14 @@ export class BrokerDownError extends Error {
 }
 
 /**
- * `broker` in `/health/ready`: ready when the publishing connection and every consuming server
- * have a live connection and channel. In-process it is always ready.
+ * `broker` in `/health/ready`: up when the publishing connection and every consuming server have
+ * a live connection and channel. In-process it is always up. Not critical: a broker outage shows
+ * in the body and in metrics but keeps the pods in the Service (DESIGN.md "HTTP surface").
  */
 @Injectable()
 export class BusReadinessCheck implements ReadinessCheck {
   readonly name = 'broker';
+  readonly isCritical = false;
   private readonly servers: BrokerLink[] = [];
 
   constructor(@Inject(BUS_CLIENT) private readonly client: BusClient) {}

@@ -1,5 +1,5 @@
 import { CustomTransportStrategy, MessageHandler, Server, WritePacket } from '@nestjs/microservices';
-import { ConfirmChannel, ConsumeMessage } from 'amqplib';
+import { ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
 import { isObservable, lastValueFrom, Observable, defaultIfEmpty } from 'rxjs';
 import { AmqpContext } from './amqp.context';
 import { DeadLetterReason, HEADERS } from './bus.constants';
@@ -20,6 +20,42 @@ export type DispatchOutcome =
       readonly error: string;
     }
   | { readonly kind: 'dead-letter'; readonly reason: DeadLetterReason; readonly error: string };
+
+/** Properties of a message published as raw bytes (no JSON encoding, no added properties). */
+export type RawPublishProperties = Pick<
+  Options.Publish,
+  'contentType' | 'persistent' | 'expiration' | 'headers'
+>;
+
+/** A copy an exchange handler wants published (with a confirm) before its delivery is acked. */
+export interface RawCopy {
+  readonly exchange: string;
+  readonly routingKey: string;
+  readonly content: Buffer;
+  readonly properties: RawPublishProperties;
+  /**
+   * Publish into this delay queue instead (RabbitMQ: a queue whose TTL dead-letters into
+   * `exchange` with `routingKey`); in-process the broker holds it `ms` then publishes it.
+   */
+  readonly delay?: { readonly queue: string; readonly ms: number };
+  /** Straight into this queue through the default exchange (a parked message with no binding). */
+  readonly toQueue?: string;
+}
+
+/** What an exchange handler decided: ack, or publish copies (confirmed) and then ack. */
+export type ExchangeOutcome =
+  { readonly kind: 'ack' } | { readonly kind: 'forward'; readonly copies: readonly RawCopy[] };
+
+/** Takes every delivery of one exchange (data sync's `cqrs`) instead of the pattern handlers. */
+export type ExchangeHandler = (message: ConsumeMessage) => Promise<ExchangeOutcome>;
+
+/** A queue declared with the service's topology (e.g. a delay queue with TTL arguments). */
+export interface ExtraQueue {
+  readonly name: string;
+  readonly arguments?: Record<string, unknown>;
+  /** Bindings of this queue (its exchange is declared topic, durable, without arguments). */
+  readonly bindings?: readonly { readonly exchange: string; readonly routingKey: string }[];
+}
 
 export interface BusServerOptions {
   readonly exchange: string;
@@ -51,6 +87,8 @@ export abstract class BusServer extends Server implements CustomTransportStrateg
   protected readonly retryPolicy: RetryPolicy;
   private readonly running = new Set<Promise<unknown>>();
   private readonly extraBindings: { exchange: string; routingKey: string }[];
+  private readonly exchangeHandlers = new Map<string, ExchangeHandler>();
+  protected readonly extraQueues: ExtraQueue[] = [];
 
   constructor(
     protected readonly options: BusServerOptions,
@@ -64,6 +102,65 @@ export abstract class BusServer extends Server implements CustomTransportStrateg
   /** Binds the queue to one more routing key (any exchange); applied on every (re)connect. */
   addBinding(exchange: string, routingKey: string): void {
     this.extraBindings.push({ exchange, routingKey });
+  }
+
+  /**
+   * Hands every delivery that came through `exchange` (or was parked from it and replayed) to
+   * `handler`, which settles it; @EventPattern handlers never see them, so a `cqrs_id` such as
+   * `user` cannot collide with an event name. Register before the server starts.
+   */
+  addExchangeHandler(exchange: string, handler: ExchangeHandler): void {
+    this.exchangeHandlers.set(exchange, handler);
+  }
+
+  /** Declares one more queue with the topology, on every (re)connect. Register before start. */
+  addQueue(queue: ExtraQueue): void {
+    const known = this.extraQueues.findIndex((extra) => extra.name === queue.name);
+    if (known < 0) this.extraQueues.push(queue);
+    else {
+      const merged = [...(this.extraQueues[known].bindings ?? []), ...(queue.bindings ?? [])];
+      this.extraQueues[known] = { ...this.extraQueues[known], bindings: merged };
+    }
+  }
+
+  /** The exchange handler that owns this delivery, if any. */
+  protected exchangeHandlerFor(message: ConsumeMessage): ExchangeHandler | undefined {
+    if (this.exchangeHandlers.size === 0) return undefined;
+    const original: unknown = message.properties.headers?.[HEADERS.originalExchange];
+    return this.exchangeHandlers.get(typeof original === 'string' ? original : message.fields.exchange);
+  }
+
+  /** Runs an exchange handler; a handler that throws (a bug) parks the delivery instead of losing it. */
+  protected async runExchangeHandler(
+    handler: ExchangeHandler,
+    message: ConsumeMessage,
+  ): Promise<ExchangeOutcome> {
+    try {
+      return await handler(message);
+    } catch (error) {
+      this.logger.error(`exchange handler failed on ${message.fields.routingKey}: ${describeError(error)}`);
+      const headers = this.failureHeaders(message, {
+        [HEADERS.deathReason]: 'handler-error',
+        [HEADERS.lastError]: describeError(error).slice(0, 500),
+        [HEADERS.failedAt]: new Date().toISOString(),
+      });
+      return {
+        kind: 'forward',
+        copies: [
+          {
+            exchange: '',
+            routingKey: this.retryPolicy.deadLetterQueue,
+            toQueue: this.retryPolicy.deadLetterQueue,
+            content: message.content,
+            properties: {
+              contentType: message.properties.contentType as string | undefined,
+              persistent: true,
+              headers,
+            },
+          },
+        ],
+      };
+    }
   }
 
   /** Every binding of the service queue: the handlers' patterns plus the extra ones. */

@@ -81,6 +81,21 @@ export class InProcessBroker {
     this.timers.add(timer);
   }
 
+  /** Publishes to `exchange` after `delayMs`, as a TTL delay queue dead-lettering into it would. */
+  publishLater(
+    exchange: string,
+    routingKey: string,
+    delayMs: number,
+    content: Buffer,
+    properties: Partial<MessageProperties>,
+  ): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.publish(exchange, routingKey, content, properties);
+    }, delayMs);
+    this.timers.add(timer);
+  }
+
   consume(queue: string, prefetch: number, handle: Consumer): string {
     this.assertQueue(queue);
     const tag = `in-process-${++this.consumerCount}`;

@@ -5,7 +5,7 @@ import { DIRECT_REPLY_QUEUE } from './bus.constants';
 import { RemoteHandlerError, RpcTimeoutError } from './bus.errors';
 import { BusMetrics } from './bus.metrics';
 import { encodeBody, eventProperties, PublishOptions, toRoutingKey } from './bus.message';
-import { ReplyPacket } from './bus.server';
+import { RawPublishProperties, ReplyPacket } from './bus.server';
 import { InProcessBroker } from './in-process.broker';
 
 export interface InProcessClientOptions {
@@ -41,6 +41,23 @@ export class InProcessClient extends BusClient {
     this.metrics.onPublished();
     this.metrics.onConfirmed();
   }
+
+  async publishRaw(
+    exchange: string,
+    routingKey: string,
+    content: Buffer,
+    properties: RawPublishProperties = {},
+  ): Promise<void> {
+    const { persistent, ...rest } = properties;
+    this.broker.publish(exchange, toRoutingKey(routingKey), content, {
+      ...rest,
+      deliveryMode: persistent ? 2 : undefined,
+    });
+    this.metrics.onPublished();
+    this.metrics.onConfirmed();
+  }
+
+  async declareExchange(): Promise<void> {}
 
   async close(): Promise<void> {}
 

@@ -1,7 +1,7 @@
 import { ConsumeMessage } from 'amqplib';
 import { HEADERS } from './bus.constants';
 import { BusMetrics } from './bus.metrics';
-import { BusServer, BusServerOptions } from './bus.server';
+import { BusServer, BusServerOptions, RawCopy } from './bus.server';
 import { InProcessBroker } from './in-process.broker';
 
 /**
@@ -30,6 +30,11 @@ export class InProcessServer extends BusServer {
     }
     this.broker.assertQueue(queue);
     this.broker.assertQueue(this.retryPolicy.deadLetterQueue);
+    for (const extra of this.extraQueues) {
+      this.broker.assertQueue(extra.name);
+      for (const binding of extra.bindings ?? [])
+        this.broker.bindQueue(extra.name, binding.exchange, binding.routingKey);
+    }
     for (const binding of bindings) this.broker.bindQueue(queue, binding.exchange, binding.routingKey);
     this.consumerTag = this.broker.consume(queue, prefetch, (message) =>
       this.track(this.handleMessage(message)),
@@ -38,6 +43,12 @@ export class InProcessServer extends BusServer {
   }
 
   async handleMessage(message: ConsumeMessage): Promise<void> {
+    const exchangeHandler = this.exchangeHandlerFor(message);
+    if (exchangeHandler) {
+      const outcome = await this.runExchangeHandler(exchangeHandler, message);
+      if (outcome.kind === 'forward') for (const copy of outcome.copies) this.publishCopy(copy);
+      return;
+    }
     const replyTo = message.properties.replyTo as string | undefined;
     const outcome = await this.dispatch(message, null, async (packet) => {
       if (replyTo)
@@ -69,6 +80,15 @@ export class InProcessServer extends BusServer {
       });
       this.metrics.onDeadLettered(outcome.reason);
     }
+  }
+
+  private publishCopy(copy: RawCopy): void {
+    const { persistent, ...rest } = copy.properties;
+    const properties = { ...rest, deliveryMode: persistent ? 2 : undefined };
+    if (copy.delay)
+      this.broker.publishLater(copy.exchange, copy.routingKey, copy.delay.ms, copy.content, properties);
+    else if (copy.toQueue !== undefined) this.broker.sendToQueue(copy.toQueue, copy.content, properties);
+    else this.broker.publish(copy.exchange, copy.routingKey, copy.content, properties);
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,13 @@
 import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import {
+  HealthCheck,
+  HealthCheckResult,
+  HealthCheckService,
+  HealthIndicatorResult,
+  HealthIndicatorService,
+} from '@nestjs/terminus';
 import { READINESS_CHECKS, ReadinessCheck } from './readiness-check';
 import { Public } from '../auth/public.decorator';
 
@@ -27,32 +33,75 @@ export class HealthController {
     return this.health.check([]);
   }
 
-  /** 200 when every dependency answers, 503 naming the one that does not. */
+  /**
+   * 200 when every critical dependency answers, 503 naming the one that does not. Non-critical
+   * ones (the broker) are reported, down included, without changing the status.
+   */
   @Get('ready')
   @HealthCheck()
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult | NotReadyBody> {
+    const reported = this.reportNonCritical();
     try {
-      return await this.checkDependencies();
+      return withReported(await this.checkDependencies(), await reported);
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       // Terminus puts the per-dependency result in the exception; the error filter would flatten
       // it to one message, and an operator needs to see which dependency is down.
-      const result = error.getResponse() as HealthCheckResult;
+      const critical = error.getResponse() as HealthCheckResult;
+      const result = withReported(critical, await reported);
       void reply.status(503);
-      const down = Object.keys(result.error ?? {});
+      const down = Object.keys(critical.error ?? {});
       return { statusCode: 503, message: `not ready: ${down.join(', ') || 'unknown'}`, ...result };
     }
   }
 
+  private async reportNonCritical(): Promise<HealthIndicatorResult> {
+    const results = await Promise.all(
+      this.checks
+        .filter((readiness) => readiness.isCritical === false)
+        .map(async (readiness): Promise<HealthIndicatorResult> => {
+          try {
+            const details = await withTimeout(readiness.check(), CHECK_TIMEOUT_MS);
+            return { [readiness.name]: { status: 'up', ...details } };
+          } catch (error) {
+            return { [readiness.name]: { status: 'down', message: (error as Error).message } };
+          }
+        }),
+    );
+    return Object.assign({}, ...results) as HealthIndicatorResult;
+  }
+
   private checkDependencies(): Promise<HealthCheckResult> {
     return this.health.check(
-      this.checks.map(
-        (readiness) => () =>
-          this.indicators
-            .check(readiness.name)
-            .attempt(() => readiness.check())
-            .withTimeout(CHECK_TIMEOUT_MS),
-      ),
+      this.checks
+        .filter((readiness) => readiness.isCritical !== false)
+        .map(
+          (readiness) => () =>
+            this.indicators
+              .check(readiness.name)
+              .attempt(() => readiness.check())
+              .withTimeout(CHECK_TIMEOUT_MS),
+        ),
     );
   }
+}
+
+/** Adds the non-critical dependencies to the body: under `info` when up, `error` when down. */
+function withReported(result: HealthCheckResult, reported: HealthIndicatorResult): HealthCheckResult {
+  const up = Object.fromEntries(Object.entries(reported).filter(([, value]) => value.status === 'up'));
+  const down = Object.fromEntries(Object.entries(reported).filter(([, value]) => value.status !== 'up'));
+  return {
+    ...result,
+    info: { ...result.info, ...up },
+    error: { ...result.error, ...down },
+    details: { ...result.details, ...reported },
+  };
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

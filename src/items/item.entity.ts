@@ -1,7 +1,9 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { SyncedColumns } from '../sync/synced-columns';
 
+/** A data-sync master (`cqrs_id` `item`): write it through `MasterRepository<Item>`. */
 @Entity({ name: 'items' })
-export class Item {
+export class Item extends SyncedColumns {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;
 

@@ -2,19 +2,29 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
+import { MasterRepository } from '../sync/master-repository';
+import { InjectMasterRepository } from '../sync/sync.module';
 import { CreateItemDto } from './dto/create-item.dto';
 import { ItemPage, ItemResponse } from './dto/item.response';
 import { ListItemsQuery } from './dto/list-items.query';
 import { UpdateItemDto } from './dto/update-item.dto';
 import { Item } from './item.entity';
 
+/**
+ * Reads go through the TypeORM repository; writes through the sync master repository, which
+ * queues each change for the replicas (`cqrs_id` `item`) in the same transaction.
+ */
 @Injectable()
 export class ItemsService {
-  constructor(@InjectRepository(Item) private readonly items: Repository<Item>) {}
+  constructor(
+    @InjectRepository(Item) private readonly items: Repository<Item>,
+    @InjectMasterRepository(Item) private readonly writes: MasterRepository<Item>,
+  ) {}
 
   async create(dto: CreateItemDto): Promise<ItemResponse> {
-    const item = this.items.create({ id: randomUUID(), description: '', quantity: 0, ...dto });
-    return ItemResponse.from(await this.items.save(item));
+    return ItemResponse.from(
+      await this.writes.create({ id: randomUUID(), description: '', quantity: 0, ...dto }),
+    );
   }
 
   async list(query: ListItemsQuery): Promise<ItemPage> {
@@ -45,13 +55,13 @@ export class ItemsService {
   }
 
   async update(id: string, dto: UpdateItemDto): Promise<ItemResponse> {
-    const item = await this.findOrFail(id);
-    return ItemResponse.from(await this.items.save(this.items.merge(item, dto)));
+    const item = await this.writes.update(id, { ...dto });
+    if (!item) throw new NotFoundException(`item ${id} not found`);
+    return ItemResponse.from(item);
   }
 
   async remove(id: string): Promise<void> {
-    const result = await this.items.delete({ id });
-    if (!result.affected) throw new NotFoundException(`item ${id} not found`);
+    if (!(await this.writes.delete(id))) throw new NotFoundException(`item ${id} not found`);
   }
 
   private async findOrFail(id: string): Promise<Item> {

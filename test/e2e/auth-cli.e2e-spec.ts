@@ -100,6 +100,21 @@ describe('cli: createuser', () => {
     const stored = row('alice')!;
     expect(stored.roles).toBe('admin,items:write');
     await expect(new PasswordHasher().verify('a-long-password', stored.password_hash)).resolves.toBe(true);
+    // Queued for the verify-only services (data sync `user`), without the hash.
+    const db = new Database(dbFile, { readonly: true });
+    try {
+      const queued = db
+        .prepare("SELECT signal_type, routing_key, payload FROM sync_outbox WHERE cqrs_id = 'user'")
+        .all() as { signal_type: string; routing_key: string; payload: string }[];
+      expect(queued).toHaveLength(1);
+      expect(queued[0]).toMatchObject({ signal_type: 'SAVE', routing_key: 'user' });
+      expect(JSON.parse(queued[0].payload)).toMatchObject({
+        instance_data: { username: 'alice', cqrs_revision: 0 },
+      });
+      expect(queued[0].payload).not.toContain('scrypt');
+    } finally {
+      db.close();
+    }
   });
 
   it('takes the password from CREATEUSER_PASSWORD', async () => {

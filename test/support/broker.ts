@@ -51,6 +51,12 @@ export class BrokerJanitor {
     return name;
   }
 
+  /** Tracks one more queue by name (e.g. a data-sync retry delay queue). */
+  extraQueue(name: string): string {
+    this.queues.add(name);
+    return name;
+  }
+
   async cleanup(): Promise<void> {
     if (this.queues.size === 0 && this.exchanges.size === 0) return;
     await withAdminConnection(async (connection) => {

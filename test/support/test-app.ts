@@ -1,3 +1,4 @@
+import { ModuleMetadata } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../src/app.factory';
 import { loadSettings } from '../../src/settings/load-settings';
@@ -38,9 +39,10 @@ export function testSettings(env: Record<string, string> = {}): Settings {
 export async function startTestApp(
   env: Record<string, string> = {},
   configure?: (app: NestFastifyApplication) => void,
+  extraImports: ModuleMetadata['imports'] = [],
 ): Promise<TestApp> {
   const settings = testSettings(env);
-  const app = await createApp(settings);
+  const app = await createApp(settings, extraImports);
   configure?.(app);
   await app.startAllMicroservices();
   await app.listen({ port: 0, host: '127.0.0.1' });

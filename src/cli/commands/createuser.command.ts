@@ -6,6 +6,9 @@ import { UsersService } from '../../auth/users.service';
 import { createDataSource } from '../../database/data-source';
 import { Settings } from '../../settings/settings';
 import { CliError } from '../cli-error';
+import { SyncRegistry } from '../../sync/sync.registry';
+import { SyncTransactions } from '../../sync/sync-transactions';
+import { SyncedUserWriter, USER_MASTER } from '../../users/user-sync';
 
 /** The variable scripts can pass the password in (DESIGN.md "CLI"); never a command-line argument. */
 const PASSWORD_VARIABLE = 'CREATEUSER_PASSWORD';
@@ -37,7 +40,15 @@ export function registerCreateUserCommand(program: Command, loadSettings: () => 
         if (!(await dataSource.createQueryRunner().hasTable('users'))) {
           throw new CliError('the users table does not exist: run `npm run cli -- migrate` first');
         }
-        const users = new UsersService(dataSource.getRepository(User), new PasswordHasher());
+        // On a login service the user also goes to the outbox, so the running app's relay
+        // replicates it to the verify-only services (data sync, cqrs_id `user`).
+        const writer =
+          settings.jwtSignKey === false
+            ? undefined
+            : new SyncedUserWriter(
+                new SyncRegistry(dataSource, new SyncTransactions(dataSource)).addMaster(USER_MASTER),
+              );
+        const users = new UsersService(dataSource.getRepository(User), new PasswordHasher(), writer);
         const user = await users.create({ username, password, roles }).catch((error: Error) => {
           throw new CliError(error.message);
         });

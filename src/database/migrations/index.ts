@@ -1,8 +1,15 @@
 import { CreateItems1764100000000 } from './1764100000000-create-items';
 import { CreateUsers1764200000000 } from './1764200000000-create-users';
+import { CreateSyncTables1764300000000 } from './1764300000000-create-sync-tables';
+import { AddSyncColumns1764300000001 } from './1764300000001-add-sync-columns';
 
 /**
  * Every migration, oldest first. Listed explicitly (not globbed) so the same list works
  * from src/ under the TypeScript loader, from dist/, and inside Jest.
  */
-export const MIGRATIONS = [CreateItems1764100000000, CreateUsers1764200000000];
+export const MIGRATIONS = [
+  CreateItems1764100000000,
+  CreateUsers1764200000000,
+  CreateSyncTables1764300000000,
+  AddSyncColumns1764300000001,
+];

@@ -1,0 +1,9 @@
+import { MasterDefinition } from '../sync/master.definition';
+import { Item } from './item.entity';
+
+/**
+ * `items` is the data-sync master of `cqrs_id` `item`: every column travels, under its column
+ * name (`id`, `cqrs_revision`, `cqrs_updated`, `name`, `description`, `quantity`, `created_at`,
+ * `updated_at`), dates in Python `str()` form, as a Django master without a serializer sends them.
+ */
+export const ITEM_MASTER: MasterDefinition<Item> = { cqrsId: 'item', entity: Item };

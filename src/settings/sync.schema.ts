@@ -1,0 +1,57 @@
+import { EnvReader } from './env-reader';
+import { SettingsError } from './settings-error';
+
+/** Data sync (django-cqrs) settings; the names of Django's `CQRS` keys are in the comments. */
+export interface SyncSettings {
+  /** Failed applies retried this many times, then dead-lettered; null = forever (`CQRS_MAX_RETRIES`). */
+  readonly maxRetries: number | null;
+  /** Wait before each retry (`CQRS_RETRY_DELAY`). */
+  readonly retryDelayMs: number;
+  /** `expires` = publish time + this; null = never expires (`CQRS_MESSAGE_TTL`). */
+  readonly messageTtlSeconds: number | null;
+  /** AMQP `expiration` of dead letters; null = kept forever (`dead_message_ttl`). */
+  readonly deadMessageTtlMs: number | null;
+  /** Outbox rows published per relay batch. */
+  readonly relayBatchSize: number;
+  /** Fallback poll of the relay (it is woken on every commit anyway). */
+  readonly relayPollMs: number;
+}
+
+export function parseSyncSettings(env: EnvReader): SyncSettings {
+  return Object.freeze({
+    maxRetries: isNone(env, 'SYNC_MAX_RETRIES')
+      ? null
+      : env.integer('SYNC_MAX_RETRIES', 30, { min: 0, max: 1_000_000 }),
+    retryDelayMs: milliseconds(env, 'SYNC_RETRY_DELAY', 2_000, { min: 1, max: 3_600_000 }),
+    messageTtlSeconds: isNone(env, 'SYNC_MESSAGE_TTL')
+      ? null
+      : env.seconds('SYNC_MESSAGE_TTL', 86_400, { min: 1, max: 365 * 86_400 }),
+    deadMessageTtlMs: isNone(env, 'SYNC_DEAD_MESSAGE_TTL')
+      ? null
+      : env.seconds('SYNC_DEAD_MESSAGE_TTL', 864_000, { min: 1, max: 365 * 86_400 }) * 1000,
+    relayBatchSize: env.integer('SYNC_RELAY_BATCH', 500, { min: 1, max: 10_000 }),
+    relayPollMs: milliseconds(env, 'SYNC_RELAY_POLL', 5_000, { min: 10, max: 3_600_000 }),
+  });
+}
+
+function isNone(env: EnvReader, name: string): boolean {
+  return env.string(name)?.toLowerCase() === 'none';
+}
+
+/** `250ms`, `2s`, `1m`; a bare number is seconds, like every duration setting. */
+function milliseconds(
+  env: EnvReader,
+  name: string,
+  fallback: number,
+  range: { min: number; max: number },
+): number {
+  const text = env.string(name);
+  if (text === undefined) return fallback;
+  const match = /^(\d+)\s*(ms|s|m|h)?$/i.exec(text.trim());
+  if (!match) throw new SettingsError(name, 'must be a duration such as 500ms, 2s or 1m');
+  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  const value = Number(match[1]) * units[(match[2] ?? 's').toLowerCase()];
+  if (value < range.min || value > range.max)
+    throw new SettingsError(name, `must be between ${range.min}ms and ${range.max / 1000}s`);
+  return value;
+}

@@ -1,0 +1,222 @@
+import { Logger } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { BusClient } from '../bus/bus.client';
+import { describeError } from '../bus/bus.errors';
+import { encodeCqrsBody, formatExpires } from './cqrs-message';
+import { OutboxPayload, OutboxRow } from './outbox.table';
+import { readTimestamp, SqlParameters } from './sql-values';
+import {
+  CQRS_CONTENT_TYPE,
+  CQRS_EXCHANGE,
+  DEFAULT_RELAY_BATCH,
+  DEFAULT_RELAY_POLL_MS,
+  OUTBOX_PARTITIONS,
+  TABLES,
+} from './sync.constants';
+import { OutboxBacklog, SyncMetrics } from './sync.metrics';
+import { SyncTransactions } from './sync-transactions';
+
+export interface RelayOptions {
+  /** Rows published (and confirmed) per batch. */
+  readonly batchSize?: number;
+  /** The fallback poll, for a wake-up signal that was missed. */
+  readonly pollMs?: number;
+  /** Pause after a failed batch (broker refusing or timing out). */
+  readonly retryPauseMs?: number;
+}
+
+/** Partitions one relay claims per pass, so replicas of the service share the work. */
+const PARTITIONS_PER_PASS = Math.max(1, OUTBOX_PARTITIONS / 2);
+
+/**
+ * Publishes the outbox on the `cqrs` exchange as django-cqrs expects (text/plain, persistent, one
+ * message per row), waits for the broker's confirms, then marks the rows sent. A crash between
+ * the two re-sends the batch, and replicas drop the duplicates by revision.
+ *
+ * Order: every change of an instance lands in one of OUTBOX_PARTITIONS partitions, and a relay
+ * holds a partition's lock row (`FOR UPDATE SKIP LOCKED`) from reading its rows until they are
+ * marked, so no other replica of the service can publish a later revision of the same instance
+ * first; rows of an instance are ids in commit order (the row lock orders the writers). SQLite
+ * has one process, hence one relay and no locks.
+ *
+ * Wake-ups: in-process after each commit that wrote the outbox, PostgreSQL NOTIFY for rows other
+ * processes wrote (OutboxListener), and a slow poll as the fallback. Never a long poll.
+ */
+export class OutboxRelay {
+  private readonly logger = new Logger('OutboxRelay');
+  private readonly batchSize: number;
+  private readonly pollMs: number;
+  private readonly retryPauseMs: number;
+  private readonly isPostgres: boolean;
+  private isRunning = false;
+  private isDirty = true;
+  private wakeUp: (() => void) | null = null;
+  private loop: Promise<void> | null = null;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transactions: SyncTransactions,
+    private readonly bus: BusClient,
+    private readonly metrics: SyncMetrics,
+    options: RelayOptions = {},
+  ) {
+    this.batchSize = options.batchSize ?? DEFAULT_RELAY_BATCH;
+    this.pollMs = options.pollMs ?? DEFAULT_RELAY_POLL_MS;
+    this.retryPauseMs = options.retryPauseMs ?? 1_000;
+    this.isPostgres = dataSource.options.type === 'postgres';
+    transactions.onCommitted(() => this.wake());
+  }
+
+  /** Starts the background loop (idempotent). */
+  start(): void {
+    if (this.isRunning) return;
+    this.isRunning = true;
+    this.loop = this.run();
+  }
+
+  /** Stops the loop after the batch in hand is published and marked. */
+  async stop(): Promise<void> {
+    this.isRunning = false;
+    this.wake();
+    await this.loop;
+    this.loop = null;
+  }
+
+  /** Something may be waiting: run a pass now (cheap to call often; passes never overlap). */
+  wake(): void {
+    this.isDirty = true;
+    this.wakeUp?.();
+  }
+
+  /** Publishes until the outbox is empty (or a pass fails); for the CLI and tests. */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (let published = -1; published !== 0; total += published) published = await this.publishPending();
+    return total;
+  }
+
+  /**
+   * One pass: claims partitions, publishes up to a batch of their pending rows in id order, waits
+   * for the confirms and marks the rows sent. Returns how many were published; throws if the
+   * broker refused or timed out (nothing is marked then).
+   */
+  async publishPending(): Promise<number> {
+    if (this.isPostgres) return this.dataSource.transaction((manager) => this.passOnPostgres(manager));
+    const rows = await this.transactions.serially(() => this.pendingRows(this.dataSource.manager, null));
+    if (rows.length === 0) return 0;
+    await this.publish(rows);
+    await this.transactions.serially(() => this.markSent(this.dataSource.manager, rows));
+    return rows.length;
+  }
+
+  /** Pending rows per `cqrs_id`, with the age of the oldest (for the metrics). */
+  static async readBacklog(dataSource: DataSource): Promise<OutboxBacklog[]> {
+    const rows = await dataSource.query<{ cqrs_id: string; depth: string | number; oldest: unknown }[]>(
+      `SELECT cqrs_id, COUNT(*) AS depth, MIN(created_at) AS oldest FROM ${TABLES.outbox}
+       WHERE sent_at IS NULL GROUP BY cqrs_id`,
+    );
+    const now = Date.now();
+    return rows.map((row) => ({
+      cqrsId: row.cqrs_id,
+      depth: Number(row.depth),
+      oldestAgeSeconds: Math.max(0, (now - readTimestamp(row.oldest).getTime()) / 1000),
+    }));
+  }
+
+  private async run(): Promise<void> {
+    while (this.isRunning) {
+      if (!this.isDirty) await this.sleep(this.pollMs);
+      if (!this.isRunning) break;
+      this.isDirty = false;
+      try {
+        // Anything published means more may wait: a full batch, or partitions this pass did not
+        // claim (it takes PARTITIONS_PER_PASS of them). Go on until a pass finds nothing; waiting
+        // for the next wake-up instead left a burst's other partitions to the fallback poll.
+        if ((await this.publishPending()) > 0) this.isDirty = true;
+      } catch (error) {
+        this.logger.warn(`publishing the outbox failed, retrying: ${describeError(error)}`);
+        this.isDirty = true;
+        await this.sleep(this.retryPauseMs);
+      }
+    }
+  }
+
+  private async passOnPostgres(manager: EntityManager): Promise<number> {
+    const claimed = await manager.query<{ id: number }[]>(
+      `SELECT p.id FROM ${TABLES.relayPartitions} p
+       WHERE EXISTS (SELECT 1 FROM ${TABLES.outbox} o WHERE o.partition = p.id AND o.sent_at IS NULL)
+       ORDER BY random() LIMIT ${PARTITIONS_PER_PASS}
+       FOR UPDATE OF p SKIP LOCKED`,
+    );
+    if (claimed.length === 0) return 0;
+    const rows = await this.pendingRows(
+      manager,
+      claimed.map((partition) => partition.id),
+    );
+    if (rows.length === 0) return 0;
+    await this.publish(rows);
+    await this.markSent(manager, rows);
+    return rows.length;
+  }
+
+  private async pendingRows(manager: EntityManager, partitions: number[] | null): Promise<OutboxRow[]> {
+    const parameters = new SqlParameters(this.isPostgres ? 'postgres' : 'sqlite');
+    const inPartitions = partitions === null ? '' : `AND partition IN (${parameters.list(partitions)})`;
+    const limit = parameters.add(this.batchSize);
+    return await manager.query<OutboxRow[]>(
+      `SELECT id, cqrs_id, instance_pk, signal_type, routing_key, partition, payload, ttl_seconds, created_at
+       FROM ${TABLES.outbox} WHERE sent_at IS NULL ${inPartitions} ORDER BY id LIMIT ${limit}`,
+      parameters.values,
+    );
+  }
+
+  /** Publishes the rows in order on one channel and resolves when the broker confirmed them all. */
+  private async publish(rows: readonly OutboxRow[]): Promise<void> {
+    const now = Date.now();
+    const confirms = rows.map((row) =>
+      this.bus.publishRaw(CQRS_EXCHANGE, row.routing_key, bodyOf(row, now), PROPERTIES),
+    );
+    const results = await Promise.allSettled(confirms);
+    const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed) throw failed.reason;
+    const confirmedAt = Date.now();
+    for (const row of rows)
+      this.metrics.onPublished(row.cqrs_id, (confirmedAt - readTimestamp(row.created_at).getTime()) / 1000);
+  }
+
+  private async markSent(manager: EntityManager, rows: readonly OutboxRow[]): Promise<void> {
+    const parameters = new SqlParameters(this.isPostgres ? 'postgres' : 'sqlite');
+    const sentAt = parameters.add(new Date());
+    const ids = parameters.list(rows.map((row) => row.id));
+    await manager.query(
+      `UPDATE ${TABLES.outbox} SET sent_at = ${sentAt} WHERE id IN (${ids})`,
+      parameters.values,
+    );
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.wakeUp = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wakeUp = done;
+    });
+  }
+}
+
+/** django-cqrs §3: `text/plain`, persistent, and nothing else. */
+const PROPERTIES = { contentType: CQRS_CONTENT_TYPE, persistent: true } as const;
+
+/** The full body: the stored part plus `retries` 0 and `expires` counted from this publish. */
+function bodyOf(row: OutboxRow, now: number): Buffer {
+  const payload = JSON.parse(row.payload) as OutboxPayload;
+  const ttl = row.ttl_seconds === null ? null : Number(row.ttl_seconds);
+  return encodeCqrsBody({
+    ...payload,
+    retries: 0,
+    expires: ttl === null ? null : formatExpires(new Date(now + ttl * 1000)),
+  });
+}

@@ -1,0 +1,40 @@
+/** Small dialect differences of the sync tables' hand-written SQL (PostgreSQL and SQLite). */
+
+export type Dialect = 'postgres' | 'sqlite';
+
+/** Numbered (`$1`) or positional (`?`) placeholders, collected with their values. */
+export class SqlParameters {
+  readonly values: unknown[] = [];
+
+  constructor(private readonly dialect: Dialect) {}
+
+  add(value: unknown): string {
+    this.values.push(this.dialect === 'sqlite' ? toSqlite(value) : value);
+    return this.dialect === 'postgres' ? `$${this.values.length}` : '?';
+  }
+
+  list(values: readonly unknown[]): string {
+    return values.map((value) => this.add(value)).join(', ');
+  }
+}
+
+/**
+ * SQLite keeps timestamps as text; TypeORM writes `YYYY-MM-DD HH:MM:SS.SSS` (UTC), and the sync
+ * tables use the same form so that comparisons on the text are comparisons in time.
+ */
+export function sqliteTimestamp(date: Date): string {
+  return date.toISOString().replace('T', ' ').slice(0, 23);
+}
+
+/** A timestamp column read back: a Date from pg, text (UTC, no zone) from SQLite. */
+export function readTimestamp(value: unknown): Date {
+  if (value instanceof Date) return value;
+  const text = String(value);
+  return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(' ', 'T')}Z`);
+}
+
+function toSqlite(value: unknown): unknown {
+  if (value instanceof Date) return sqliteTimestamp(value);
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  return value;
+}
