@@ -1,10 +1,10 @@
 import { Client } from 'pg';
-import { DEFAULT_RETRY_DELAYS_MS } from '../../src/bus/bus.constants';
 import { generateTestKeys, signValid, TestKeys } from '../factories/token.factory';
-import { BrokerJanitor, TEST_AMQP_URL, uniqueName } from '../support/broker';
+import { uniqueName } from '../support/broker';
 import { assertTestDatabase, POSTGRES_SERVER_URL } from '../support/database';
 import { FaultProxy } from '../support/fault-proxy';
 import { freePort } from '../support/ports';
+import { PrivateVhost } from '../support/private-vhost';
 import { RunningService, spawnService, waitForStatus } from '../support/spawn-service';
 import { SyncDifference, diffSyncedTables } from '../support/sync-table-diff';
 import { APPLY_LOG_TABLE, DROP_LOG_TABLE } from './apply-log';
@@ -48,11 +48,12 @@ export interface ScenarioCounts {
  * Two app processes on real services: a master (the service as it ships, `items` is its
  * `cqrs_id` `item` master) whose broker connection runs through a FaultProxy, and a replica (the
  * test entry with the logged `item` replica) on the broker directly. Each has its own fresh
- * PostgreSQL database. The test kills, restarts and cuts them; this keeps the bookkeeping.
+ * PostgreSQL database; both share a RabbitMQ vhost of this run only, so no other run's `item`
+ * events mix in. The test kills, restarts and cuts them; this keeps the bookkeeping.
  */
 export class SyncPair {
   readonly proxy = new FaultProxy(5672);
-  readonly janitor = new BrokerJanitor();
+  readonly vhost = new PrivateVhost(uniqueName('faults'));
   readonly replicaQueue = uniqueName('faults-replica');
   readonly masterQueue = uniqueName('faults-master');
   masterUrl = '';
@@ -66,14 +67,14 @@ export class SyncPair {
 
   /** Both processes, started side by side; the master from `masterEntry` (see startMaster). */
   async start(masterEntry = 'main.ts', masterArgs: string[] = []): Promise<void> {
-    this.keys = await generateTestKeys();
-    await this.proxy.start();
-    this.masterUrl = await this.createDatabase('master');
-    this.replicaUrl = await this.createDatabase('replica');
+    [this.keys, this.masterUrl, this.replicaUrl] = await Promise.all([
+      generateTestKeys(),
+      this.createDatabase('master'),
+      this.createDatabase('replica'),
+      this.vhost.create(),
+      this.proxy.start(),
+    ]);
     [this.masterPort, this.replicaPort] = [await freePort(), await freePort()];
-    this.janitor.serviceQueue(this.masterQueue, DEFAULT_RETRY_DELAYS_MS);
-    this.janitor.serviceQueue(this.replicaQueue, DEFAULT_RETRY_DELAYS_MS);
-    this.janitor.extraQueue(`${this.replicaQueue}.cqrs-retry.item`);
     // Side by side: the master publishes only what a test writes after both are ready, and the
     // replica's queue is bound before it is ready.
     await Promise.all([this.startReplica(), this.startMaster(masterEntry, masterArgs)]);
@@ -100,7 +101,7 @@ export class SyncPair {
         ...PRODUCTION,
         PORT: String(this.masterPort),
         DATABASE_URL: this.masterUrl,
-        AMQP_URL: `amqp://guest:guest@127.0.0.1:${this.proxy.port}`,
+        AMQP_URL: this.vhost.url(this.proxy.port),
         SERVICE_NAME: this.masterQueue,
         JWT_SIGN_KEY: this.keys.privatePem,
         JWT_VERIFY_KEY: this.keys.publicPem,
@@ -115,7 +116,7 @@ export class SyncPair {
       ...PRODUCTION,
       PORT: String(this.replicaPort),
       DATABASE_URL: this.replicaUrl,
-      AMQP_URL: TEST_AMQP_URL,
+      AMQP_URL: this.vhost.url(),
       SERVICE_NAME: this.replicaQueue,
       JWT_SIGN_KEY: '0',
       JWT_VERIFY_KEY: this.keys.publicPem,
@@ -138,11 +139,14 @@ export class SyncPair {
 
   async close(): Promise<void> {
     await Promise.all([this.stop(this.master), this.stop(this.replica)]);
-    await this.proxy.close();
-    await this.janitor.cleanup();
-    await withServer(async (admin) => {
-      for (const name of this.databases) await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    });
+    await Promise.all([
+      this.proxy.close(),
+      this.vhost.delete(),
+      withServer(async (admin) => {
+        for (const name of this.databases)
+          await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      }),
+    ]);
   }
 
   /** The last outbox id on the master: a scenario's events are the rows after it. */
@@ -163,23 +167,11 @@ export class SyncPair {
     return Number(rows[0].n);
   }
 
-  /**
-   * Master against replica by pk and revision. Rows the replica holds for pks this master never
-   * wrote are other test runs' `item` events on the shared broker (same exchange, same routing
-   * key), not differences.
-   */
-  async differences(): Promise<SyncDifference[]> {
-    const history = new Set(
-      (await query<{ pk: string }>(this.masterUrl, 'SELECT DISTINCT instance_pk AS pk FROM sync_outbox')).map(
-        (row) => row.pk,
-      ),
-    );
-    const differences = await diffSyncedTables(
+  /** Master against replica by pk and revision (what `sync:diff` reports). */
+  differences(): Promise<SyncDifference[]> {
+    return diffSyncedTables(
       { url: this.masterUrl, table: 'items' },
       { url: this.replicaUrl, table: 'test_item_copies' },
-    );
-    return differences.filter(
-      (difference) => difference.masterRevision !== null || history.has(difference.pk),
     );
   }
 
