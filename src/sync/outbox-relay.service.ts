@@ -129,8 +129,10 @@ export class OutboxRelay {
       if (!this.isRunning) break;
       this.isDirty = false;
       try {
-        // A full batch means more may wait: go on at once (wake-ups during the pass set isDirty too).
-        if ((await this.publishPending()) >= this.batchSize) this.isDirty = true;
+        // Anything published means more may wait: a full batch, or partitions this pass did not
+        // claim (it takes PARTITIONS_PER_PASS of them). Go on until a pass finds nothing; waiting
+        // for the next wake-up instead left a burst's other partitions to the fallback poll.
+        if ((await this.publishPending()) > 0) this.isDirty = true;
       } catch (error) {
         this.logger.warn(`publishing the outbox failed, retrying: ${describeError(error)}`);
         this.isDirty = true;
