@@ -1,0 +1,393 @@
+/**
+ * Data sync end to end: a change committed on a master is applied on a replica. Two service
+ * processes as they ship (`dist/main.js`): a login service, master of `user`, and a verify-only
+ * service, its replica (`synced_users`), each on its own PostgreSQL database, both on RabbitMQ in
+ * a vhost of this run (so no other run's `user` events mix in). The bench commits the changes on
+ * the master's database through MasterRepository (what the service's own writes do: the change
+ * and its outbox row in one transaction); the master's relay, woken by NOTIFY, publishes them.
+ *   throughput: EVENTS creates, COMMIT_SIZE per transaction, WRITERS transactions at a time,
+ *               from the first commit to the last apply (the replica's inbox `applied_at`)
+ *   lag:        LAG_RATE events/s offered for LAG_SECONDS, one change per transaction;
+ *               lag = applied on the replica - the change's `cqrs_updated` on the master
+ *   reference:  raw amqplib publish of the same bodies (persistent, durable queue), confirms
+ *               awaited every 500, measured in the same run, interleaved with the throughput rounds
+ * Bounded: ROUNDS (default 3) × EVENTS (default 20 000), 10 s of lag load, a 300 s overall limit.
+ * Run: `node -r @swc-node/register bench/sync.bench.ts` after `npm run build`, or `npm run bench`.
+ * Writes bench-results/sync.json.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { connect } from 'amqplib';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { generateRsaKeyPair } from '../src/auth/rsa-keys';
+import { User } from '../src/auth/user.entity';
+import { createDataSource } from '../src/database/data-source';
+import { encodeCqrsBody } from '../src/sync/cqrs-message';
+import { MasterRepository } from '../src/sync/master-repository';
+import { SyncRegistry } from '../src/sync/sync.registry';
+import { SyncTransactions } from '../src/sync/sync-transactions';
+import { USER_MASTER } from '../src/users/user-sync';
+import { freePort } from '../test/support/ports';
+import { PrivateVhost } from '../test/support/private-vhost';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const EVENTS = Number(process.env.BENCH_SYNC_EVENTS ?? 20_000);
+const COMMIT_SIZE = Number(process.env.BENCH_SYNC_COMMIT ?? 100);
+const WRITERS = 4;
+const LAG_RATE = Number(process.env.BENCH_SYNC_LAG_RATE ?? 1_000);
+const LAG_SECONDS = Number(process.env.BENCH_SYNC_LAG_SECONDS ?? 10);
+const DEADLINE = Date.now() + 300_000;
+const GOAL_EVENTS_PER_SECOND = 5_000;
+const GOAL_P99_LAG_MS = 100;
+const RUN = randomBytes(3).toString('hex');
+const SERVER_URL = process.env.TEST_POSTGRES_SERVER ?? 'postgres://postgres@127.0.0.1:5432/test';
+const ROOT = join(__dirname, '..');
+
+function checkDeadline(what: string): void {
+  if (Date.now() > DEADLINE) throw new Error(`sync benchmark exceeded its 300 s limit (${what})`);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function databaseUrl(name: string): string {
+  const url = new URL(SERVER_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function onServer<T>(work: (client: Client) => Promise<T>, url = SERVER_URL): Promise<T> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+interface Service {
+  readonly child: ChildProcess;
+  readonly output: () => string;
+}
+
+/** One service process from dist/, ready when /health/ready answers 200. */
+async function startService(name: string, env: Record<string, string>): Promise<Service> {
+  const port = await freePort();
+  let output = '';
+  const child = spawn(process.execPath, [join(ROOT, 'dist', 'main.js')], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      LOCAL_ENV_FILE: 'none',
+      ...env,
+      PORT: String(port),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
+  child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode}):\n${output}`);
+    if (Date.now() > deadline) throw new Error(`${name} was not ready within 90 s:\n${output}`);
+    const status = await fetch(`http://127.0.0.1:${port}/health/ready`).then(
+      (response) => response.status,
+      () => 0,
+    );
+    if (status === 200) return { child, output: () => output };
+    await sleep(100);
+  }
+}
+
+function newUsers(prefix: string, from: number, count: number): Partial<User>[] {
+  return Array.from({ length: count }, (_, i) => ({
+    id: randomUUID(),
+    username: `${prefix}-${from + i}`,
+    passwordHash: 'not-a-hash: the bench never logs in',
+    isActive: true,
+    roles: ['reader'],
+  }));
+}
+
+/** Replica rows of a prefix, and when the last of them was applied (its inbox row). */
+async function appliedOf(replica: Client, prefix: string): Promise<{ count: number; lastAppliedAt: number }> {
+  const { rows } = await replica.query<{ count: string; last: Date | null }>(
+    `SELECT COUNT(*) AS count, MAX(i.applied_at) AS last
+     FROM synced_users u JOIN sync_inbox i ON i.cqrs_id = 'user' AND i.instance_pk = u.id
+     WHERE u.username LIKE $1`,
+    [`${prefix}-%`],
+  );
+  return { count: Number(rows[0].count), lastAppliedAt: rows[0].last?.getTime() ?? 0 };
+}
+
+async function waitApplied(replica: Client, prefix: string, count: number): Promise<number> {
+  for (;;) {
+    checkDeadline(`waiting for ${count} ${prefix} events on the replica`);
+    const { rows } = await replica.query<{ n: string }>(
+      'SELECT COUNT(*) AS n FROM synced_users WHERE username LIKE $1',
+      [`${prefix}-%`],
+    );
+    if (Number(rows[0].n) >= count) break;
+    await sleep(50);
+  }
+  const applied = await appliedOf(replica, prefix);
+  if (applied.count !== count) throw new Error(`${prefix}: ${applied.count} applied, expected ${count}`);
+  return applied.lastAppliedAt;
+}
+
+interface ThroughputResult {
+  readonly endToEnd: number;
+  readonly writer: number;
+}
+
+/** EVENTS creates in COMMIT_SIZE transactions, WRITERS at a time; events/s end to end and of the writer alone. */
+async function throughputRound(
+  users: MasterRepository<User>,
+  replica: Client,
+  round: number,
+): Promise<ThroughputResult> {
+  const prefix = `tp${round}-${RUN}`;
+  let next = 0;
+  const started = Date.now();
+  const writer = async (): Promise<void> => {
+    while (next < EVENTS) {
+      const from = next;
+      next += COMMIT_SIZE;
+      await users.createMany(newUsers(prefix, from, Math.min(COMMIT_SIZE, EVENTS - from)));
+      checkDeadline('committing');
+    }
+  };
+  await Promise.all(Array.from({ length: WRITERS }, writer));
+  const committed = Date.now();
+  const lastApplied = await waitApplied(replica, prefix, EVENTS);
+  return {
+    endToEnd: Math.round(EVENTS / ((lastApplied - started) / 1000)),
+    writer: Math.round(EVENTS / ((committed - started) / 1000)),
+  };
+}
+
+interface LagResult {
+  readonly offered: number;
+  readonly achieved: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly p999: number;
+  readonly max: number;
+}
+
+/** LAG_RATE single-change transactions per second for LAG_SECONDS, open loop; lag per event. */
+async function lagRun(users: MasterRepository<User>, replica: Client): Promise<LagResult> {
+  const prefix = `lag-${RUN}`;
+  const total = LAG_RATE * LAG_SECONDS;
+  const inFlight = new Set<Promise<unknown>>();
+  const started = Date.now();
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / LAG_RATE;
+    const wait = due - Date.now();
+    if (wait > 1) await sleep(wait);
+    // Bounded: past 50 waiting commits the writer, not the pipeline, would be measured.
+    while (inFlight.size >= 50) await Promise.race(inFlight);
+    const commit = users.create(newUsers(prefix, i, 1)[0]).finally(() => inFlight.delete(commit));
+    inFlight.add(commit);
+  }
+  await Promise.all(inFlight);
+  const achieved = Math.round(total / ((Date.now() - started) / 1000));
+  await waitApplied(replica, prefix, total);
+  const { rows } = await replica.query<{ ms: string }>(
+    `SELECT EXTRACT(EPOCH FROM (i.applied_at - u.cqrs_updated)) * 1000 AS ms
+     FROM synced_users u JOIN sync_inbox i ON i.cqrs_id = 'user' AND i.instance_pk = u.id
+     WHERE u.username LIKE $1`,
+    [`${prefix}-%`],
+  );
+  const lags = rows.map((row) => Number(row.ms)).sort((a, b) => a - b);
+  const at = (q: number): number =>
+    Math.round(lags[Math.min(lags.length - 1, Math.floor(q * lags.length))] * 10) / 10;
+  return { offered: LAG_RATE, achieved, p50: at(0.5), p99: at(0.99), p999: at(0.999), max: at(1) };
+}
+
+/** msgs/s of raw amqplib: the same bodies, persistent, to a durable queue, confirms every 500. */
+async function rawPublish(vhost: PrivateVhost, body: Buffer): Promise<number> {
+  const connection = await connect(vhost.url());
+  try {
+    const channel = await connection.createConfirmChannel();
+    const exchange = 'bench-raw';
+    const queue = 'bench-raw';
+    await channel.assertExchange(exchange, 'topic', { durable: true });
+    await channel.assertQueue(queue, { durable: true });
+    await channel.bindQueue(queue, exchange, 'user');
+    await channel.purgeQueue(queue);
+    const started = process.hrtime.bigint();
+    for (let i = 0; i < EVENTS; i++) {
+      channel.publish(exchange, 'user', body, { contentType: 'text/plain', persistent: true });
+      if ((i + 1) % 500 === 0) await channel.waitForConfirms();
+    }
+    await channel.waitForConfirms();
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    await channel.purgeQueue(queue);
+    return Math.round(EVENTS / seconds);
+  } finally {
+    await connection.close().catch(() => undefined);
+  }
+}
+
+/** A `user` SAVE as the master sends it (the size the raw reference publishes). */
+function sampleBody(): Buffer {
+  const id = randomUUID();
+  return encodeCqrsBody({
+    signal_type: 'SAVE',
+    cqrs_id: 'user',
+    instance_data: {
+      id,
+      cqrs_revision: 0,
+      cqrs_updated: '2026-12-01 12:00:00.123000+00:00',
+      username: 'tp1-abcdef-12345',
+      is_active: true,
+      roles: ['reader'],
+      date_joined: '2026-12-01 12:00:00.123000+00:00',
+    },
+    previous_data: { is_active: null, roles: null },
+    instance_pk: id,
+    correlation_id: null,
+    retries: 0,
+    expires: '2026-12-02T12:00:00+00:00',
+    meta: {},
+  });
+}
+
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** Runs the bounded benchmark, prints its table, writes JSON; true when both goals are met. */
+export async function runSyncBench(): Promise<boolean> {
+  const vhost = new PrivateVhost(`bench-sync-${RUN}`);
+  const databases = { master: `bench_sync_master_${RUN}`, replica: `bench_sync_replica_${RUN}` };
+  const services: Service[] = [];
+  let dataSource: DataSource | null = null;
+  let replica: Client | null = null;
+  const results = { raw: [] as number[], endToEnd: [] as number[], writer: [] as number[] };
+  let lag: LagResult;
+  try {
+    const [keys] = await Promise.all([
+      generateRsaKeyPair(2048),
+      vhost.create(),
+      onServer(async (admin) => {
+        for (const name of Object.values(databases)) await admin.query(`CREATE DATABASE "${name}"`);
+      }),
+    ]);
+    const common = {
+      DEBUG: 'false',
+      SECRET_KEY: 'bench-secret-key-0123456789-0123456789',
+      MIGRATE_ON_START: 'true',
+      AMQP_URL: vhost.url(),
+      JWT_VERIFY_KEY: keys.publicPem,
+      LOG_LEVEL: 'warn',
+    };
+    // The replica first: its queue is bound to `user` once it is ready.
+    services.push(
+      await startService('replica', {
+        ...common,
+        DATABASE_URL: databaseUrl(databases.replica),
+        SERVICE_NAME: `bench-sync-replica-${RUN}`,
+        JWT_SIGN_KEY: '0',
+      }),
+    );
+    services.push(
+      await startService('master', {
+        ...common,
+        DATABASE_URL: databaseUrl(databases.master),
+        SERVICE_NAME: `bench-sync-master-${RUN}`,
+        JWT_SIGN_KEY: keys.privatePem,
+      }),
+    );
+    dataSource = createDataSource(
+      { database: { type: 'postgres', url: databaseUrl(databases.master) }, debug: false },
+      [User],
+    );
+    await dataSource.initialize();
+    const transactions = new SyncTransactions(dataSource);
+    const users = new SyncRegistry(dataSource, transactions).addMaster(USER_MASTER);
+    replica = new Client({ connectionString: databaseUrl(databases.replica) });
+    await replica.connect();
+    const body = sampleBody();
+
+    // Warm-up (JIT, pools, the replica's first inserts), not counted.
+    await users.createMany(newUsers(`warm-${RUN}`, 0, 1000));
+    await waitApplied(replica, `warm-${RUN}`, 1000);
+    for (let round = 1; round <= ROUNDS; round++) {
+      results.raw.push(await rawPublish(vhost, body));
+      const round_ = await throughputRound(users, replica, round);
+      results.endToEnd.push(round_.endToEnd);
+      results.writer.push(round_.writer);
+      process.stderr.write(`sync round ${round}/${ROUNDS}: ${JSON.stringify(round_)}\n`);
+    }
+    lag = await lagRun(users, replica);
+  } finally {
+    await replica?.end().catch(() => undefined);
+    await dataSource?.destroy().catch(() => undefined);
+    for (const service of services) service.child.kill('SIGTERM');
+    await Promise.all(
+      services.map((service) => new Promise((resolve) => service.child.once('exit', resolve))),
+    );
+    await vhost.delete();
+    await onServer(async (admin) => {
+      for (const name of Object.values(databases))
+        await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    }).catch(() => undefined);
+  }
+
+  const raw = median(results.raw);
+  const endToEnd = median(results.endToEnd);
+  const isThroughputMet = endToEnd >= GOAL_EVENTS_PER_SECOND;
+  const isLagMet = lag.p99 < GOAL_P99_LAG_MS;
+  console.log(
+    `\ndata sync: ${EVENTS} user creates per round (${COMMIT_SIZE} per commit, ${WRITERS} writers), median of ${ROUNDS} interleaved rounds`,
+  );
+  console.log('| what | events/s | ratio to raw publish | goal |');
+  console.log('| --- | --- | --- | --- |');
+  console.log(`| raw amqplib publish, confirms every 500 (reference) | ${raw} | 1.00 | |`);
+  console.log(
+    `| end to end: commit on master → applied on replica | ${endToEnd} | ${(endToEnd / raw).toFixed(2)} | ≥ ${GOAL_EVENTS_PER_SECOND} ${isThroughputMet ? 'met' : 'MISSED'} |`,
+  );
+  console.log(
+    `| the writer alone (commits on master) | ${median(results.writer)} | ${(median(results.writer) / raw).toFixed(2)} | |`,
+  );
+  console.log(
+    `\nlag at ${lag.offered} events/s offered for ${LAG_SECONDS} s (achieved ${lag.achieved}/s, one change per commit): p50 ${lag.p50} ms, p99 ${lag.p99} ms, p99.9 ${lag.p999} ms, max ${lag.max} ms — goal p99 < ${GOAL_P99_LAG_MS} ms ${isLagMet ? 'met' : 'MISSED'}`,
+  );
+  console.log(`per round: ${JSON.stringify(results)}`);
+  const outDir = join(ROOT, 'bench-results');
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(
+    join(outDir, 'sync.json'),
+    `${JSON.stringify(
+      {
+        measuredAt: new Date().toISOString(),
+        events: EVENTS,
+        commitSize: COMMIT_SIZE,
+        writers: WRITERS,
+        rounds: results,
+        median: { raw, endToEnd, writer: median(results.writer), ratioToRaw: endToEnd / raw },
+        lag: { ...lag, seconds: LAG_SECONDS },
+        goals: { endToEnd: GOAL_EVENTS_PER_SECOND, p99LagMs: GOAL_P99_LAG_MS, isThroughputMet, isLagMet },
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  return isThroughputMet && isLagMet;
+}
+
+if (require.main === module) {
+  runSyncBench().then(
+    (isMet) => process.exit(isMet ? 0 : 1),
+    (error: unknown) => {
+      console.error(`sync benchmark failed: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(1);
+    },
+  );
+}
