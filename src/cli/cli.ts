@@ -8,9 +8,16 @@ import { registerBusDlqCommand } from './commands/bus-dlq.command';
 import { registerCreateUserCommand } from './commands/createuser.command';
 import { registerKeygenCommand } from './commands/keygen.command';
 import { registerMigrateCommands } from './commands/migrate.command';
+import { SyncCliExtensions } from './commands/sync-context';
+import { registerSyncCommands } from './commands/sync.command';
+
+export interface CliOptions {
+  /** Masters and replicas beyond the template's, for the `sync:*` commands. */
+  readonly sync?: SyncCliExtensions;
+}
 
 /** `npm run cli -- <command>`: the same settings as the server, one-line errors, exit codes. */
-export function buildProgram(): Command {
+export function buildProgram(options: CliOptions = {}): Command {
   const program = new Command('cli')
     .description('Operations for this service (same settings as the server)')
     .version(SERVICE_VERSION)
@@ -20,12 +27,13 @@ export function buildProgram(): Command {
   registerKeygenCommand(program);
   registerCreateUserCommand(program, () => loadSettings());
   registerBusDlqCommand(program, () => loadSettings());
+  registerSyncCommands(program, () => loadSettings(), options.sync);
   return program;
 }
 
-export async function runCli(argv: readonly string[]): Promise<number> {
+export async function runCli(argv: readonly string[], options: CliOptions = {}): Promise<number> {
   try {
-    await buildProgram().parseAsync(argv, { from: 'user' });
+    await buildProgram(options).parseAsync(argv, { from: 'user' });
     return Number(process.exitCode ?? 0);
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;

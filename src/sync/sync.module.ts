@@ -20,6 +20,7 @@ import { OutboxListener } from './outbox-listener';
 import { OutboxRelay } from './outbox-relay.service';
 import { ReplicaApplier } from './replica-applier.service';
 import { ReplicaDefinition } from './replica.definition';
+import { answerReplicaRevisions } from './replica-revisions.bus';
 import { SYNC_CLOCK, SyncClock, SyncConsumer } from './sync-consumer';
 import { SyncSender } from './sync-sender.service';
 import { SyncTransactions } from './sync-transactions';
@@ -233,4 +234,6 @@ export function connectSync(app: INestApplicationContext, server: BusServer): vo
     });
   }
   server.addExchangeHandler(CQRS_EXCHANGE, (message) => consumer.handle(message));
+  // A master's `sync:diff` asks this replica for its (pk, revision) pairs over the bus.
+  answerReplicaRevisions(app, server);
 }

@@ -1,0 +1,67 @@
+import { Command } from 'commander';
+import { CleanupTable, SyncCleanup } from '../../sync/sync-cleanup.service';
+import { duration, formatDuration, SyncCommandContext, syncCommand, withSyncCli } from './sync-options';
+import { Progress, ProgressBar } from './sync-progress';
+
+interface CleanupOptions {
+  readonly olderThan: number;
+  readonly progress: boolean;
+  readonly json?: boolean;
+}
+
+const LABELS: Record<CleanupTable, string> = {
+  outbox: 'sent outbox row(s)',
+  inbox: 'inbox row(s)',
+  tombstones: 'tombstone(s)',
+};
+
+/** `sync:cleanup [--older-than 7d]`: runs SyncCleanup.prune now (the jobs feature schedules it). */
+export function registerSyncCleanupCommand(program: Command, context: SyncCommandContext): void {
+  syncCommand(program, 'sync:cleanup')
+    .description(
+      'delete sent outbox rows, inbox rows and tombstones older than the window; inbox rows and tombstones are kept at least SYNC_MESSAGE_TTL + the retry budget',
+    )
+    .option('--older-than <duration>', 'the window: 90s, 30m, 12h, 7d, 2w', duration, 7 * 86_400_000)
+    .option('--no-progress', 'no progress bars on stderr (there are none when stderr is not a terminal)')
+    .option('--json', 'print the counts as one JSON object')
+    .addHelpText(
+      'after',
+      '\nWhy tombstones stay at least SYNC_MESSAGE_TTL + retries: until then a late SAVE of a deleted row\n' +
+        'can still arrive, and only the tombstone stops it from bringing the row back.\n\n' +
+        'Example:\n  npm run cli -- sync:cleanup --older-than 14d',
+    )
+    .action((options: CleanupOptions) =>
+      withSyncCli(context, async (cli) => {
+        const progress = Progress.of(options);
+        let bar: ProgressBar | null = null;
+        let current: CleanupTable | null = null;
+        const result = await new SyncCleanup(cli.dataSource, cli.settings.sync)
+          .prune(options.olderThan, {
+            onProgress: (table, done, total) => {
+              if (table !== current) {
+                bar?.stop();
+                bar = progress.start(table, total);
+                current = table;
+              }
+              bar?.update(done, total);
+            },
+          })
+          .finally(() => bar?.stop());
+        if (options.json) {
+          process.stdout.write(`${JSON.stringify({ olderThanMs: options.olderThan, ...result })}\n`);
+          return;
+        }
+        const minimum = result.minimumRetentionMs;
+        const lines = (Object.keys(LABELS) as CleanupTable[]).map((table) => {
+          if (result.cutoffs[table] === null)
+            return `kept all ${LABELS[table].replace('(s)', 's')}: SYNC_MESSAGE_TTL is none, so a message never expires`;
+          const isRaised = table !== 'outbox' && minimum !== null && minimum > options.olderThan;
+          const window = isRaised
+            ? `${formatDuration(minimum)} (the minimum: SYNC_MESSAGE_TTL + retries)`
+            : formatDuration(options.olderThan);
+          return `deleted ${result.deleted[table]} ${LABELS[table]} older than ${window}`;
+        });
+        process.stdout.write(`${lines.join('\n')}\n`);
+      }),
+    );
+}
