@@ -1,4 +1,4 @@
-import { EnvReader } from './env-reader';
+import { DURATION_EXAMPLES, EnvReader, formatMs, parseDurationMs } from './env-reader';
 import { SettingsError } from './settings-error';
 
 /** The message bus's own settings (AMQP_URL itself stays in `Settings.amqpUrl`). */
@@ -35,42 +35,24 @@ export function parseBusSettings(env: EnvReader, serviceName: string): BusSettin
     queue: serviceName,
     prefetch: env.integer('BUS_PREFETCH', 50, { min: 1, max: 65535 }),
     retryDelaysMs: Object.freeze(parseDelays(env, 'BUS_RETRY_DELAYS', '1s,10s,60s')),
-    publishTimeoutMs: parseDuration(env, 'BUS_PUBLISH_TIMEOUT', '30s', { min: 100, max: 3600_000 }),
+    publishTimeoutMs: env.milliseconds('BUS_PUBLISH_TIMEOUT', 30_000, { min: 100, max: 3600_000 }),
     publishBufferLimit: env.integer('BUS_PUBLISH_BUFFER', 10_000, { min: 1, max: 1_000_000 }),
-    requestTimeoutMs: parseDuration(env, 'BUS_REQUEST_TIMEOUT', '5s', { min: 10, max: 3600_000 }),
+    requestTimeoutMs: env.milliseconds('BUS_REQUEST_TIMEOUT', 5000, { min: 10, max: 3600_000 }),
   });
-}
-
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3600_000 };
-
-/** `250ms`, `5s`, `2m`, `1h`; a bare number is seconds, like the other duration settings. */
-function toMs(name: string, text: string): number {
-  const match = /^(\d+)\s*(ms|s|m|h)?$/i.exec(text.trim());
-  if (!match) throw new SettingsError(name, 'must be a duration such as 500ms, 5s, 2m or 1h');
-  return Number(match[1]) * UNITS[(match[2] ?? 's').toLowerCase()];
-}
-
-function parseDuration(
-  env: EnvReader,
-  name: string,
-  fallback: string,
-  range: { min: number; max: number },
-): number {
-  const value = toMs(name, env.string(name) ?? fallback);
-  if (value < range.min || value > range.max) {
-    throw new SettingsError(name, `must be between ${range.min}ms and ${range.max / 1000}s`);
-  }
-  return value;
 }
 
 function parseDelays(env: EnvReader, name: string, fallback: string): number[] {
   const value = env.string(name) ?? fallback;
   if (value.toLowerCase() === 'none') return [];
-  const delays = value.split(',').map((part) => toMs(name, part));
+  const delays = value.split(',').map((part) => {
+    const delay = parseDurationMs(part);
+    if (delay === null) throw new SettingsError(name, `must list durations such as ${DURATION_EXAMPLES}`);
+    return delay;
+  });
   if (delays.length > 20) throw new SettingsError(name, 'must list at most 20 delays');
   for (const delay of delays) {
     if (delay < 1 || delay > MAX_DELAY_MS)
-      throw new SettingsError(name, 'delays must be between 1ms and 24h');
+      throw new SettingsError(name, `delays must be between 1ms and ${formatMs(MAX_DELAY_MS)}`);
   }
   return delays;
 }
