@@ -23,13 +23,13 @@ describe(parseAuthSettings.name, () => {
       JWT_REFRESH_TTL: '7d',
       JWT_LEEWAY: '10',
       LOGIN_RATE_WINDOW: '5m',
-      JWKS_REFETCH_INTERVAL: '0',
+      JWKS_REFETCH_INTERVAL: '1',
     });
     expect(settings).toMatchObject({
       accessTtlSeconds: 900,
       refreshTtlSeconds: 604800,
       leewaySeconds: 10,
-      jwksRefetchIntervalSeconds: 0,
+      jwksRefetchIntervalSeconds: 1,
     });
     expect(settings.loginRateLimit.windowSeconds).toBe(300);
   });
@@ -54,6 +54,8 @@ describe(parseAuthSettings.name, () => {
     ['JWT_CACHE_SIZE', 'many', 'JWT_CACHE_SIZE must be a whole number'],
     ['JWT_CACHE_SIZE', '-5', 'JWT_CACHE_SIZE must be between'],
     ['JWKS_REFETCH_INTERVAL', '2h', 'JWKS_REFETCH_INTERVAL must be between'],
+    ['JWKS_REFETCH_INTERVAL', '0', 'JWKS_REFETCH_INTERVAL must be between 1s and 3600s'],
+    ['JWT_CACHE_SIZE', '100001', 'JWT_CACHE_SIZE must be between 0 and 100000'],
     ['LOGIN_RATE_LIMIT_IP', '0', 'LOGIN_RATE_LIMIT_IP must be between'],
     ['LOGIN_RATE_LIMIT_USERNAME', '1.5', 'LOGIN_RATE_LIMIT_USERNAME must be a whole number'],
     ['LOGIN_RATE_WINDOW', '0', 'LOGIN_RATE_WINDOW must be between'],

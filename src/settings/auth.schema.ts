@@ -25,6 +25,7 @@ export interface AuthSettings {
 }
 
 const DAY = 86400;
+const MAX_CACHED_TOKENS = 100_000;
 
 export function parseAuthSettings(env: EnvReader, debug: boolean): AuthSettings {
   const accessTtlSeconds = env.seconds('JWT_ACCESS_TTL', 300, { min: 10, max: DAY });
@@ -34,8 +35,10 @@ export function parseAuthSettings(env: EnvReader, debug: boolean): AuthSettings 
   }
   // Beyond a few minutes leeway stops being clock skew and starts extending every token.
   const leewaySeconds = env.seconds('JWT_LEEWAY', 30, { min: 0, max: 300 });
-  const verifiedTokenCacheSize = env.integer('JWT_CACHE_SIZE', 10_000, { min: 0, max: 1_000_000 });
-  const jwksRefetchIntervalSeconds = env.seconds('JWKS_REFETCH_INTERVAL', 30, { min: 0, max: 3600 });
+  // Each entry holds a token string (~1 KiB): the bound keeps the cache under ~100 MiB.
+  const verifiedTokenCacheSize = env.integer('JWT_CACHE_SIZE', 10_000, { min: 0, max: MAX_CACHED_TOKENS });
+  // 0 would let every forged token with an unknown kid cause a JWKS fetch.
+  const jwksRefetchIntervalSeconds = env.seconds('JWKS_REFETCH_INTERVAL', 30, { min: 1, max: 3600 });
   const devKeysDir = parseDevKeysDir(env, debug);
   const loginRateLimit = Object.freeze({
     perClient: env.integer('LOGIN_RATE_LIMIT_IP', 30, { min: 1, max: 100_000 }),
