@@ -22,7 +22,14 @@ export interface BusSettings {
 const EXCHANGE_NAME = /^[A-Za-z0-9_.:-]{1,200}$/;
 const MAX_DELAY_MS = 24 * 3600 * 1000;
 
-export function parseBusSettings(env: EnvReader, serviceName: string): BusSettings {
+const DEFAULT_PUBLISH_TIMEOUT_MS = 30_000;
+
+/** `shutdownTimeoutSeconds` bounds BUS_PUBLISH_TIMEOUT: SIGTERM waits for unconfirmed publishes. */
+export function parseBusSettings(
+  env: EnvReader,
+  serviceName: string,
+  shutdownTimeoutSeconds: number,
+): BusSettings {
   const exchange = env.string('AMQP_EXCHANGE') ?? 'events';
   if (!EXCHANGE_NAME.test(exchange) || exchange.startsWith('amq.')) {
     throw new SettingsError(
@@ -35,10 +42,28 @@ export function parseBusSettings(env: EnvReader, serviceName: string): BusSettin
     queue: serviceName,
     prefetch: env.integer('BUS_PREFETCH', 50, { min: 1, max: 65535 }),
     retryDelaysMs: Object.freeze(parseDelays(env, 'BUS_RETRY_DELAYS', '1s,10s,60s')),
-    publishTimeoutMs: env.milliseconds('BUS_PUBLISH_TIMEOUT', 30_000, { min: 100, max: 3600_000 }),
+    publishTimeoutMs: parsePublishTimeout(env, shutdownTimeoutSeconds * 1000),
     publishBufferLimit: env.integer('BUS_PUBLISH_BUFFER', 10_000, { min: 1, max: 1_000_000 }),
     requestTimeoutMs: env.milliseconds('BUS_REQUEST_TIMEOUT', 5000, { min: 10, max: 3600_000 }),
   });
+}
+
+/**
+ * A shutdown waits for unconfirmed publishes; a publish that may wait longer than the whole
+ * SHUTDOWN_TIMEOUT turns a clean stop with the broker down into a forced exit (code 1). So the
+ * default leaves a fifth of SHUTDOWN_TIMEOUT for the rest of the shutdown, and a longer explicit
+ * value is refused.
+ */
+function parsePublishTimeout(env: EnvReader, shutdownTimeoutMs: number): number {
+  const fallback = Math.min(DEFAULT_PUBLISH_TIMEOUT_MS, Math.floor(shutdownTimeoutMs * 0.8));
+  const value = env.milliseconds('BUS_PUBLISH_TIMEOUT', fallback, { min: 100, max: 3600_000 });
+  if (value >= shutdownTimeoutMs) {
+    throw new SettingsError(
+      'BUS_PUBLISH_TIMEOUT',
+      `must be shorter than SHUTDOWN_TIMEOUT (${formatMs(shutdownTimeoutMs)}), which waits for unconfirmed publishes`,
+    );
+  }
+  return value;
 }
 
 function parseDelays(env: EnvReader, name: string, fallback: string): number[] {

@@ -50,7 +50,7 @@ export function parseSettings(raw: RawEnv, defaults: SchemaDefaults): Settings {
     shutdownTimeoutSeconds,
     migrateOnStart,
     auth: parseAuthSettings(env, debug),
-    bus: parseBusSettings(env, serviceName),
+    bus: parseBusSettings(env, serviceName, shutdownTimeoutSeconds),
     warnings: Object.freeze(warnings),
   });
 }
