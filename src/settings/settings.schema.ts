@@ -49,7 +49,7 @@ export function parseSettings(raw: RawEnv, defaults: SchemaDefaults): Settings {
     trustProxy,
     shutdownTimeoutSeconds,
     migrateOnStart,
-    auth: parseAuthSettings(env, debug),
+    auth: parseAuthSettings(env, debug, database.type),
     bus: parseBusSettings(env, serviceName, shutdownTimeoutSeconds),
     warnings: Object.freeze(warnings),
   });

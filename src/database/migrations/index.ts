@@ -1,8 +1,13 @@
 import { CreateItems1764100000000 } from './1764100000000-create-items';
 import { CreateUsers1764200000000 } from './1764200000000-create-users';
+import { CreateLoginAttempts1764600000000 } from './1764600000000-create-login-attempts';
 
 /**
  * Every migration, oldest first. Listed explicitly (not globbed) so the same list works
  * from src/ under the TypeScript loader, from dist/, and inside Jest.
  */
-export const MIGRATIONS = [CreateItems1764100000000, CreateUsers1764200000000];
+export const MIGRATIONS = [
+  CreateItems1764100000000,
+  CreateUsers1764200000000,
+  CreateLoginAttempts1764600000000,
+];
