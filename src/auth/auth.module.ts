@@ -13,6 +13,7 @@ import { LoginThrottleGuard } from './login-throttle.guard';
 import { MeController } from './me.controller';
 import { PasswordHasher } from './password';
 import { RefreshToken } from './refresh-token.entity';
+import { RefreshTokenFamily } from './refresh-token-family.entity';
 import { RefreshTokensService } from './refresh-tokens.service';
 import { TokenController } from './token.controller';
 import { TokenService } from './token.service';
@@ -56,4 +57,4 @@ export class AuthModule {
 }
 
 /** Entities to register where the DataSource is built without autoLoadEntities (the CLI). */
-export const AUTH_ENTITIES = [User, RefreshToken, LoginAttempt];
+export const AUTH_ENTITIES = [User, RefreshToken, RefreshTokenFamily, LoginAttempt];

@@ -1,6 +1,7 @@
 import { CreateItems1764100000000 } from './1764100000000-create-items';
 import { CreateUsers1764200000000 } from './1764200000000-create-users';
 import { CreateLoginAttempts1764600000000 } from './1764600000000-create-login-attempts';
+import { CreateRefreshTokenFamilies1764610000000 } from './1764610000000-create-refresh-token-families';
 
 /**
  * Every migration, oldest first. Listed explicitly (not globbed) so the same list works
@@ -10,4 +11,5 @@ export const MIGRATIONS = [
   CreateItems1764100000000,
   CreateUsers1764200000000,
   CreateLoginAttempts1764600000000,
+  CreateRefreshTokenFamilies1764610000000,
 ];
