@@ -101,4 +101,19 @@ describe('auth: a verify-only service reading a JWKS URL', () => {
     await sleep(1100);
     expect((await verifyOnly.request('/api/me', { token: signValid(newKeys) })).status).toBe(200);
   });
+
+  it('refuses, from the next JWKS fetch on, tokens of a key the login service dropped, cached or not', async () => {
+    const old = signValid(oldKeys);
+    expect((await verifyOnly.request('/api/me', { token: old })).status).toBe(200); // now cached
+    served = [newKeys];
+    await sleep(1100);
+    // A token naming a kid we do not know makes the service fetch the JWKS again.
+    expect(
+      (await verifyOnly.request('/api/me', { token: signValid(newKeys, {}, { kid: 'no-such-kid' }) })).status,
+    ).toBe(401);
+    const refused = await verifyOnly.request('/api/me', { token: old });
+    expect(refused.status).toBe(401);
+    expect(((await refused.json()) as { message: string }).message).toBe('unknown key id');
+    expect((await verifyOnly.request('/api/me', { token: signValid(newKeys) })).status).toBe(200);
+  });
 });
