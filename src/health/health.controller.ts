@@ -1,4 +1,5 @@
 import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
+import { Settings, SETTINGS } from '../settings/settings';
 import type { FastifyReply } from 'fastify';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
@@ -18,6 +19,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     @Inject(READINESS_CHECKS) private readonly checks: readonly ReadinessCheck[],
+    @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
 
   /** The process is up and its event loop turns; nothing external is checked (a broker outage must not restart pods). */
@@ -40,7 +42,9 @@ export class HealthController {
       const result = error.getResponse() as HealthCheckResult;
       void reply.status(503);
       const down = Object.keys(result.error ?? {});
-      return { statusCode: 503, message: `not ready: ${down.join(', ') || 'unknown'}`, ...result };
+      // The raw reasons (hosts, database and user names) are in the log line Terminus writes.
+      const shown = this.settings.debug ? result : statesOnly(result);
+      return { statusCode: 503, message: `not ready: ${down.join(', ') || 'unknown'}`, ...shown };
     }
   }
 
@@ -55,4 +59,19 @@ export class HealthController {
       ),
     );
   }
+}
+
+/** Each dependency's name and state, nothing of what a driver said about it. */
+export function statesOnly(result: HealthCheckResult): HealthCheckResult {
+  const strip = <T extends HealthCheckResult['info']>(part: T): T =>
+    (part &&
+      Object.fromEntries(
+        Object.entries(part).map(([name, entry]) => [name, { status: entry?.status ?? 'down' }]),
+      )) as T;
+  return {
+    status: result.status,
+    info: strip(result.info),
+    error: strip(result.error),
+    details: strip(result.details),
+  };
 }
