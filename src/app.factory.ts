@@ -18,7 +18,7 @@ export async function createApp(settings: Settings): Promise<NestFastifyApplicat
     // Start-up errors reach main.ts as exceptions, so it can print one line instead of Nest exiting.
     { logger: nestLogger, abortOnError: false },
   );
-  configureHttp(app, settings);
+  await configureHttp(app, settings);
   // Hybrid app: the same process consumes the bus (started by app.startAllMicroservices()).
   connectBus(app, settings, { pipes: [createValidationPipe('strip')] });
   return app;

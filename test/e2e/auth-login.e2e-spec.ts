@@ -32,6 +32,19 @@ describe('auth: POST /api/token/', () => {
     }
   });
 
+  it('tells browsers and proxies not to store an answer that carries tokens', async () => {
+    const user = await createUser(app);
+    const loggedIn = await post('/api/token/', { username: user.username, password: user.password });
+    const refreshed = await post('/api/token/refresh/', {
+      refresh: ((await loggedIn.json()) as { refresh: string }).refresh,
+    });
+    for (const response of [loggedIn, refreshed]) {
+      expect(response.status).toBe(200);
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      expect(response.headers.get('pragma')).toBe('no-cache');
+    }
+  });
+
   it('answers wrong password, unknown user and inactive user identically', async () => {
     const user = await createUser(app);
     const inactive = await createUser(app, { isActive: false });
