@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { types as pgTypes, defaults as pgDefaults } from 'pg';
-import { DataSource, DataSourceOptions, EntitySchema, LoggerOptions } from 'typeorm';
+import { DataSource, DataSourceOptions, EntitySchema } from 'typeorm';
+import { QueryLogger } from './query-logger';
 import { Settings } from '../settings/settings';
 import { MIGRATIONS } from './migrations';
 
@@ -33,7 +34,8 @@ export function dataSourceOptions(
     migrationsTableName: 'migrations',
     // Schema changes go through migrations only; see `npm run cli -- migrate:generate`.
     synchronize: false,
-    logging: (settings.debug ? ['error', 'warn', 'migration'] : ['error', 'migration']) as LoggerOptions,
+    logging: ['error', 'warn', 'migration'] as ('error' | 'warn' | 'migration')[],
+    logger: new QueryLogger(settings.debug),
   };
   if (settings.database.type === 'postgres') {
     storeTimestampsAsUtc();
