@@ -3,6 +3,7 @@ import { execSync } from 'node:child_process';
 import { runBusBench } from './bus.bench';
 import { runHttpBench } from './http.bench';
 import { runSyncBench } from './sync.bench';
+import { runLoginLimitsBench } from './login-limits.bench';
 
 async function main(): Promise<void> {
   // The service is measured as it ships: compiled, from dist/.
@@ -11,6 +12,7 @@ async function main(): Promise<void> {
   results.http = await runHttpBench();
   results.bus = await runBusBench();
   results.sync = await runSyncBench();
+  results.loginLimits = await runLoginLimitsBench();
   const missed = Object.entries(results).filter(([, met]) => !met);
   console.log(
     missed.length ? `\ngoals missed: ${missed.map(([name]) => name).join(', ')}` : '\nall goals met',

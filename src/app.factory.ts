@@ -23,7 +23,7 @@ export async function createApp(
     // Start-up errors reach main.ts as exceptions, so it can print one line instead of Nest exiting.
     { logger: nestLogger, abortOnError: false },
   );
-  configureHttp(app, settings);
+  await configureHttp(app, settings);
   // Hybrid app: the same process consumes the bus (started by app.startAllMicroservices()).
   const bus = connectBus(app, settings, { pipes: [createValidationPipe('strip')] });
   // Replicas bind the service queue to the `cqrs` exchange; their deliveries go to data sync.

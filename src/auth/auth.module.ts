@@ -1,14 +1,19 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { Settings } from '../settings/settings';
 import { JwksController } from './jwks.controller';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { JwtKeysService } from './jwt-keys.service';
+import { DatabaseLoginAttemptsStore } from './database-login-attempts.store';
+import { LoginAttempt } from './login-attempt.entity';
+import { LOGIN_ATTEMPTS_STORE, MemoryLoginAttemptsStore } from './login-attempts.store';
 import { LoginThrottleGuard } from './login-throttle.guard';
 import { MeController } from './me.controller';
 import { PasswordHasher } from './password';
 import { RefreshToken } from './refresh-token.entity';
+import { RefreshTokenFamily } from './refresh-token-family.entity';
 import { RefreshTokensService } from './refresh-tokens.service';
 import { RefusedUsers } from './refused-users';
 import { TokenController } from './token.controller';
@@ -31,7 +36,7 @@ export class AuthModule {
       // Global: features (src/users) reach RefusedUsers and UsersService without re-importing
       // this dynamic module, which would build a second instance of it.
       global: true,
-      imports: [TypeOrmModule.forFeature([User, RefreshToken])],
+      imports: [TypeOrmModule.forFeature(AUTH_ENTITIES)],
       controllers: httpControllers,
       providers: [
         JwtKeysService,
@@ -40,6 +45,14 @@ export class AuthModule {
         RefreshTokensService,
         RefusedUsers,
         LoginThrottleGuard,
+        {
+          provide: LOGIN_ATTEMPTS_STORE,
+          inject: [getDataSourceToken()],
+          useFactory: (dataSource: DataSource) =>
+            settings.auth.loginRateLimit.store === 'database'
+              ? new DatabaseLoginAttemptsStore(dataSource, settings.secretKey)
+              : new MemoryLoginAttemptsStore(),
+        },
         { provide: PASSWORD_HASHER, useFactory: () => new PasswordHasher() },
         { provide: APP_GUARD, useClass: JwtAuthGuard },
       ],
@@ -49,4 +62,4 @@ export class AuthModule {
 }
 
 /** Entities to register where the DataSource is built without autoLoadEntities (the CLI). */
-export const AUTH_ENTITIES = [User, RefreshToken];
+export const AUTH_ENTITIES = [User, RefreshToken, RefreshTokenFamily, LoginAttempt];

@@ -105,6 +105,15 @@ describe(JwtKeysService.name, () => {
 
   describe('with a JWKS URL', () => {
     const url = 'https://login.example.test/.well-known/jwks.json';
+    // The clock is what the refetch limit reads; moving it is cheaper than waiting a second.
+    let offsetMs = 0;
+    const realNow = Date.now.bind(Date);
+    const later = (ms: number) => (offsetMs += ms);
+    beforeEach(() => {
+      offsetMs = 0;
+      jest.spyOn(Date, 'now').mockImplementation(() => realNow() + offsetMs);
+    });
+    afterEach(() => jest.restoreAllMocks());
 
     it('fetches at start, and again (rate limited) for an unknown kid', async () => {
       let served = [keys];
@@ -114,12 +123,13 @@ describe(JwtKeysService.name, () => {
         return { keys: await Promise.all(served.map((k) => publicJwkWithKid(k.publicKey))) };
       };
       const service = await started(
-        buildSettings({ JWT_SIGN_KEY: '0', JWT_VERIFY_KEY: url, JWKS_REFETCH_INTERVAL: '0' }),
+        buildSettings({ JWT_SIGN_KEY: '0', JWT_VERIFY_KEY: url, JWKS_REFETCH_INTERVAL: '1' }),
         fetchJson,
       );
       expect(fetches).toEqual([url]);
       expect(await service.keyFor(keys.kid)).not.toBeNull();
       served = [keys, next];
+      later(1001);
       expect(await service.keyFor(next.kid)).not.toBeNull();
       expect(fetches).toHaveLength(2);
     });
@@ -154,10 +164,11 @@ describe(JwtKeysService.name, () => {
         };
       };
       const service = await started(
-        buildSettings({ JWT_SIGN_KEY: '0', JWT_VERIFY_KEY: url, JWKS_REFETCH_INTERVAL: '0' }),
+        buildSettings({ JWT_SIGN_KEY: '0', JWT_VERIFY_KEY: url, JWKS_REFETCH_INTERVAL: '1' }),
         fetchJson,
       );
       fail = true;
+      later(1001);
       expect(await service.keyFor('unknown')).toBeNull();
       expect(await service.keyFor(keys.kid)).not.toBeNull();
       for (const kid of [next.kid, 'weak', 'hmac']) expect(await service.keyFor(kid)).toBeNull();

@@ -19,6 +19,15 @@ export interface SigningKey {
 
 type PublicJwk = JWK & { kid: string };
 
+/** A trusted verification key and the kid it is known by. */
+export interface TrustedKey {
+  readonly kid: string;
+  readonly key: KeyObject;
+}
+
+/** Told which kids a JWKS refetch no longer lists. */
+export type KeysRemovedListener = (kids: ReadonlySet<string>) => void;
+
 /** Reads a JWKS URL; replaceable so a test can count fetches. */
 export type JwksFetch = (url: string) => Promise<unknown>;
 export const JWKS_FETCH = Symbol('JWKS_FETCH');
@@ -43,6 +52,7 @@ export class JwtKeysService implements OnModuleInit {
   private lastFetchAt = Number.NEGATIVE_INFINITY;
   private lastSuccessAt = Number.NEGATIVE_INFINITY;
   private inflight: Promise<void> | null = null;
+  private readonly removedListeners: KeysRemovedListener[] = [];
 
   constructor(
     @Inject(SETTINGS) private readonly settings: Settings,
@@ -93,24 +103,30 @@ export class JwtKeysService implements OnModuleInit {
   }
 
   /**
-   * The public key for a token's `kid`, or null when no trusted key has it. A token without
+   * The trusted key for a token's `kid`, or null when no trusted key has it. A token without
    * a `kid` (issued by the Django service) is accepted only while exactly one key is trusted.
    */
-  async keyFor(kid: string | undefined): Promise<KeyObject | null> {
+  async keyFor(kid: string | undefined): Promise<TrustedKey | null> {
     if (kid === undefined) {
-      const all = [...this.localKeys.values()]
-        .map((entry) => entry.key)
-        .concat([...this.remoteKeys.values()]);
+      const all: TrustedKey[] = [...this.localKeys.entries()]
+        .map(([id, entry]) => ({ kid: id, key: entry.key }))
+        .concat([...this.remoteKeys.entries()].map(([id, key]) => ({ kid: id, key })));
       return all.length === 1 ? all[0] : null;
     }
     const known = this.localKeys.get(kid)?.key ?? this.remoteKeys.get(kid);
     if (known) {
       if (this.jwksUrl && Date.now() - this.lastSuccessAt > JWKS_MAX_AGE_MS) void this.refreshJwks(false);
-      return known;
+      return { kid, key: known };
     }
     if (!this.jwksUrl) return null;
     await this.refreshJwks(false);
-    return this.remoteKeys.get(kid) ?? null;
+    const fetched = this.remoteKeys.get(kid);
+    return fetched ? { kid, key: fetched } : null;
+  }
+
+  /** Called after a JWKS refetch that dropped keys, so what they verified can be forgotten. */
+  onKeysRemoved(listener: KeysRemovedListener): void {
+    this.removedListeners.push(listener);
   }
 
   /** What `GET /.well-known/jwks.json` publishes: every public key configured here. */
@@ -141,9 +157,16 @@ export class JwtKeysService implements OnModuleInit {
     try {
       const body = await this.fetchJson(url);
       const keys = await parseJwks(body);
+      const removed = new Set([...this.remoteKeys.keys()].filter((kid) => !keys.has(kid)));
       this.remoteKeys = keys;
       this.lastSuccessAt = Date.now();
       this.logger.log(`loaded ${keys.size} key(s) from ${url}`);
+      if (removed.size > 0) {
+        this.logger.warn(
+          `key(s) no longer in the JWKS, their tokens are refused: ${[...removed].join(', ')}`,
+        );
+        for (const listener of this.removedListeners) listener(removed);
+      }
     } catch (error) {
       // Keep the keys we have: a login service that is briefly down must not log everyone out.
       this.logger.warn(`could not load JWKS from ${url}: ${(error as Error).message}`);

@@ -1,11 +1,17 @@
-import { CanActivate, ExecutionContext, HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
+import {
+  CanActivate,
+  ExecutionContext,
+  HttpException,
+  HttpStatus,
+  Inject,
+  Injectable,
+  Logger,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { Settings, SETTINGS } from '../settings/settings';
-
-interface Window {
-  count: number;
-  readonly resetAt: number;
-}
+import { clientKeyOf } from './client-address';
+import { LOGIN_ATTEMPTS_STORE, LoginAttemptsStore, LoginLimitKind } from './login-attempts.store';
 
 interface LoginRequest {
   readonly ip: string;
@@ -16,47 +22,74 @@ interface ReplyWithHeaders {
   header(name: string, value: string): unknown;
 }
 
-// Bounded so a flood of distinct usernames or addresses cannot grow memory without limit.
-const MAX_TRACKED_KEYS = 100_000;
+// Keys seen over a limit in this process; bounded like the memory store's kinds.
+const MAX_LOCAL_BLOCKS = 100_000;
+
+interface Limit {
+  readonly kind: LoginLimitKind;
+  readonly key: string;
+  readonly max: number;
+}
 
 /**
- * Fixed-window limits on the login route, per client address and per username, so neither one
- * address trying many users nor many addresses trying one user get far. Throttled attempts
- * answer 429 with Retry-After before any password is checked.
+ * Fixed-window limits on the login route, checked in order and stopping at the first one
+ * exceeded: per client address (an IPv6 /64), per client and username (strict), per username
+ * from all addresses (a looser ceiling, so one address cannot lock a user out, while many
+ * addresses guessing one password still get nowhere). A client over its limit adds no
+ * username entries. Refused attempts answer 429 with Retry-After before any password is checked.
  */
 @Injectable()
 export class LoginThrottleGuard implements CanActivate {
-  private readonly windows = new LRUCache<string, Window>({ max: MAX_TRACKED_KEYS });
+  private readonly logger = new Logger(LoginThrottleGuard.name);
+  /**
+   * A key over its limit stays over it until its window ends, on every replica; remembering that
+   * here answers a flood of refused attempts without a database round trip each.
+   */
+  private readonly blockedUntil = new LRUCache<string, number>({ max: MAX_LOCAL_BLOCKS });
 
-  constructor(@Inject(SETTINGS) private readonly settings: Settings) {}
+  constructor(
+    @Inject(SETTINGS) private readonly settings: Settings,
+    @Inject(LOGIN_ATTEMPTS_STORE) private readonly store: LoginAttemptsStore,
+  ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<LoginRequest>();
-    const { perClient, perUsername, windowSeconds } = this.settings.auth.loginRateLimit;
+    const { perClient, perClientUsername, perUsername, windowSeconds } = this.settings.auth.loginRateLimit;
+    const client = clientKeyOf(request.ip);
     const username =
       typeof request.body?.username === 'string' ? request.body.username.toLowerCase().slice(0, 150) : '';
-    const waits = [this.hit(`ip:${request.ip}`, perClient, windowSeconds)];
-    if (username !== '') waits.push(this.hit(`user:${username}`, perUsername, windowSeconds));
-    const retryAfter = Math.max(...waits);
-    if (retryAfter > 0) {
-      context.switchToHttp().getResponse<ReplyWithHeaders>().header('Retry-After', String(retryAfter));
-      throw new HttpException(
-        `too many login attempts, retry in ${retryAfter}s`,
-        HttpStatus.TOO_MANY_REQUESTS,
+    const limits: Limit[] = [{ kind: 'client', key: client, max: perClient }];
+    if (username !== '') {
+      limits.push(
+        { kind: 'client-username', key: `${client}\n${username}`, max: perClientUsername },
+        { kind: 'username', key: username, max: perUsername },
       );
+    }
+    for (const limit of limits) {
+      const blockKey = `${limit.kind}\n${limit.key}`;
+      const knownBlock = this.blockedUntil.get(blockKey);
+      if (knownBlock !== undefined && knownBlock > Date.now()) this.refuse(context, knownBlock);
+      const window = await this.count(limit, windowSeconds * 1000);
+      if (window.count <= limit.max) continue;
+      this.blockedUntil.set(blockKey, window.resetAtMs);
+      this.refuse(context, window.resetAtMs);
     }
     return true;
   }
 
-  /** Counts one attempt; returns 0 when allowed, else the seconds until the window resets. */
-  private hit(key: string, limit: number, windowSeconds: number): number {
-    const now = Date.now();
-    let window = this.windows.get(key);
-    if (!window || window.resetAt <= now) {
-      window = { count: 0, resetAt: now + windowSeconds * 1000 };
-      this.windows.set(key, window);
+  private refuse(context: ExecutionContext, resetAtMs: number): never {
+    const retryAfter = Math.max(1, Math.ceil((resetAtMs - Date.now()) / 1000));
+    context.switchToHttp().getResponse<ReplyWithHeaders>().header('Retry-After', String(retryAfter));
+    throw new HttpException(`too many login attempts, retry in ${retryAfter}s`, HttpStatus.TOO_MANY_REQUESTS);
+  }
+
+  private async count(limit: Limit, windowMs: number) {
+    try {
+      return await this.store.hit(limit.kind, limit.key, windowMs);
+    } catch (error) {
+      // Without its counts the limit cannot hold, and without the database no login works anyway.
+      this.logger.error(`login limit store failed: ${(error as Error).message}`);
+      throw new ServiceUnavailableException('login is unavailable, try again shortly');
     }
-    window.count += 1;
-    return window.count > limit ? Math.ceil((window.resetAt - now) / 1000) : 0;
   }
 }

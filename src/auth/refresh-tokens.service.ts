@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, UnauthorizedException } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, IsNull, LessThan, Not, Repository } from 'typeorm';
+import { DataSource, EntityManager, IsNull, LessThan, Repository } from 'typeorm';
 import { RefreshToken } from './refresh-token.entity';
+import { RefreshTokenFamily } from './refresh-token-family.entity';
 import { TOKEN_ERRORS, TokenClaims, TokenSubject } from './token-claims';
 import { TokenService } from './token.service';
 import { UsersService } from './users.service';
@@ -12,29 +13,46 @@ export interface TokenPair {
   readonly refresh: string;
 }
 
+type Rotation = { pair: TokenPair } | { reused: true } | { revoked: true };
+
 /**
  * Refresh tokens with rotation and reuse detection. Each refresh token can be used once; the
  * use issues the next pair in the same family. Presenting a used token again means it was
  * copied, so the whole family (the thief's and the owner's tokens) is revoked, in the database,
- * so a restart does not forget it.
+ * so a restart does not forget it. The revocation is a property of the family's row, which
+ * outlives every token of the family; each rotation holds that row locked.
  */
 @Injectable()
 export class RefreshTokensService {
   private readonly logger = new Logger(RefreshTokensService.name);
+  /** SQLite has one connection and no row locks: rotations there take turns in this process. */
+  private sqliteTurn: Promise<unknown> = Promise.resolve();
 
   constructor(
     @InjectRepository(RefreshToken) private readonly refreshTokens: Repository<RefreshToken>,
+    @InjectRepository(RefreshTokenFamily) private readonly families: Repository<RefreshTokenFamily>,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly tokens: TokenService,
     private readonly users: UsersService,
   ) {}
 
-  /** A new login: a new family. The user's expired rows go at the same time, so the table stays small. */
+  /** A new login: a new family. The user's expired rows go at the same time, so the tables stay small. */
   async issuePair(user: TokenSubject): Promise<TokenPair> {
-    // An expired token fails signature-time checks before its row is read, so its row (and
-    // its revocation) is no longer needed.
-    await this.refreshTokens.delete({ userId: user.id, expiresAt: LessThan(new Date()) });
-    return this.dataSource.transaction((manager) => this.issueInFamily(manager, user, randomUUID()));
+    const now = new Date();
+    // An expired token fails verification before its row is read, so its row is no longer
+    // needed; a family (and its revocation) goes only once its newest token has expired too.
+    await this.refreshTokens.delete({ userId: user.id, expiresAt: LessThan(now) });
+    await this.families.delete({ userId: user.id, expiresAt: LessThan(now) });
+    const familyId = randomUUID();
+    return this.dataSource.transaction(async (manager) => {
+      await manager.insert(RefreshTokenFamily, {
+        familyId,
+        userId: user.id,
+        expiresAt: now,
+        revokedAt: null,
+      });
+      return this.issueInFamily(manager, user, familyId);
+    });
   }
 
   /** Uses `refreshToken` once and returns the next pair, or 401 `token revoked`. */
@@ -47,30 +65,12 @@ export class RefreshTokensService {
       await this.revokeFamily(row.familyId);
       throw new UnauthorizedException(TOKEN_ERRORS.revoked);
     }
-    // Mark-then-issue in one transaction. A second use of the same token waits on the row
-    // (PostgreSQL) and then finds used_at set. SQLite shares one connection, so a concurrent
-    // revocation can land before this insert: hence "a family with any revoked token is dead"
-    // is checked here and in verifyAny, not only the token's own row.
-    const pair = await this.dataSource.transaction(async (manager) => {
-      const marked = await manager
-        .createQueryBuilder()
-        .update(RefreshToken)
-        .set({ usedAt: new Date() })
-        .where('jti = :jti AND used_at IS NULL AND revoked_at IS NULL', { jti: row.jti })
-        .andWhere(
-          'NOT EXISTS (SELECT 1 FROM refresh_tokens revoked WHERE revoked.family_id = :familyId AND revoked.revoked_at IS NOT NULL)',
-          { familyId: row.familyId },
-        )
-        .execute();
-      if (marked.affected !== 1) return null;
-      return this.issueInFamily(manager, user, row.familyId, row.jti);
-    });
-    if (!pair) {
-      await this.revokeFamily(row.familyId);
+    const result = await this.inFamilyTurn(row.familyId, (manager) => this.rotateLocked(manager, user, row));
+    if ('pair' in result) return result.pair;
+    if ('reused' in result) {
       this.logger.warn(`refresh token reused: revoked family ${row.familyId} of user ${row.userId}`);
-      throw new UnauthorizedException(TOKEN_ERRORS.revoked);
     }
-    return pair;
+    throw new UnauthorizedException(TOKEN_ERRORS.revoked);
   }
 
   /** For `POST /api/token/verify/`: signature and expiry, and for refresh tokens, not used or revoked. */
@@ -78,19 +78,65 @@ export class RefreshTokensService {
     const claims = await this.tokens.verify(token, null);
     if (claims.token_type === 'refresh') {
       const row = await this.refreshTokens.findOneBy({ jti: claims.jti });
-      if (!row || row.revokedAt || row.usedAt || (await this.isFamilyRevoked(row.familyId))) {
+      const family = row ? await this.families.findOneBy({ familyId: row.familyId }) : null;
+      if (!row || row.revokedAt || row.usedAt || !family || family.revokedAt) {
         throw new UnauthorizedException(TOKEN_ERRORS.revoked);
       }
     }
     return claims;
   }
 
-  private async isFamilyRevoked(familyId: string): Promise<boolean> {
-    return this.refreshTokens.exists({ where: { familyId, revokedAt: Not(IsNull()) } });
+  async revokeFamily(familyId: string): Promise<void> {
+    await this.inFamilyTurn(familyId, (manager) => this.revokeLocked(manager, familyId));
   }
 
-  async revokeFamily(familyId: string): Promise<void> {
-    await this.refreshTokens.update({ familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
+  /** Runs `work` in a transaction holding the family's row locked (PostgreSQL), or in turn (SQLite). */
+  private inFamilyTurn<T>(familyId: string, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const locked = () =>
+      this.dataSource.transaction(async (manager) => {
+        if (this.dataSource.options.type === 'postgres') {
+          await manager.query('SELECT 1 FROM refresh_token_families WHERE family_id = $1 FOR UPDATE', [
+            familyId,
+          ]);
+        }
+        return work(manager);
+      });
+    if (this.dataSource.options.type === 'postgres') return locked();
+    const turn = this.sqliteTurn.then(locked, locked);
+    this.sqliteTurn = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async rotateLocked(
+    manager: EntityManager,
+    user: TokenSubject,
+    row: RefreshToken,
+  ): Promise<Rotation> {
+    const family = await manager.findOneBy(RefreshTokenFamily, { familyId: row.familyId });
+    if (!family || family.revokedAt) return { revoked: true };
+    const marked = await manager
+      .createQueryBuilder()
+      .update(RefreshToken)
+      .set({ usedAt: new Date() })
+      .where('jti = :jti AND used_at IS NULL AND revoked_at IS NULL', { jti: row.jti })
+      .execute();
+    if (marked.affected !== 1) {
+      await this.revokeLocked(manager, row.familyId);
+      return { reused: true };
+    }
+    return { pair: await this.issueInFamily(manager, user, row.familyId, row.jti) };
+  }
+
+  private async revokeLocked(manager: EntityManager, familyId: string): Promise<void> {
+    const now = new Date();
+    await manager.update(RefreshTokenFamily, { familyId, revokedAt: IsNull() }, { revokedAt: now });
+    // The token rows say it too, for whoever reads the table; the family row is what counts.
+    await manager
+      .createQueryBuilder()
+      .update(RefreshToken)
+      .set({ revokedAt: now })
+      .where('family_id = :familyId AND revoked_at IS NULL', { familyId })
+      .execute();
   }
 
   private async issueInFamily(
@@ -113,6 +159,8 @@ export class RefreshTokensService {
       replacedBy: null,
       revokedAt: null,
     });
+    // The family lives as long as its newest token (rotation holds the row, so this only grows).
+    await manager.update(RefreshTokenFamily, { familyId }, { expiresAt: refresh.expiresAt });
     if (previous) await manager.update(RefreshToken, { jti: previous }, { replacedBy: refresh.jti });
     return { access: access.token, refresh: refresh.token };
   }

@@ -1,6 +1,7 @@
 import {
   Body,
   Controller,
+  Header,
   HttpCode,
   OnModuleInit,
   Post,
@@ -20,7 +21,10 @@ import { UsersService } from './users.service';
 /** simplejwt's message, so clients of the Django login service see what they expect. */
 const BAD_CREDENTIALS = 'No active account found with the given credentials';
 
-/** simplejwt's endpoints; registered only on a login service (JWT_SIGN_KEY is a key). */
+/**
+ * simplejwt's endpoints; registered only on a login service (JWT_SIGN_KEY is a key). Answers
+ * that carry tokens are never stored by a browser or proxy (RFC 6749 5.1).
+ */
 @ApiTags('auth')
 @ApiUnauthorizedResponse()
 @Public()
@@ -37,6 +41,8 @@ export class TokenController implements OnModuleInit {
 
   @Post()
   @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  @Header('Pragma', 'no-cache')
   @UseGuards(LoginThrottleGuard)
   @ApiTooManyRequestsResponse()
   async login(@Body() dto: LoginDto): Promise<TokenPairResponse> {
@@ -48,6 +54,8 @@ export class TokenController implements OnModuleInit {
   /** Rotates: the answer carries a new refresh token too (simplejwt's ROTATE_REFRESH_TOKENS). */
   @Post('refresh')
   @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  @Header('Pragma', 'no-cache')
   refresh(@Body() dto: RefreshDto): Promise<TokenPairResponse> {
     return this.refreshTokens.rotate(dto.refresh);
   }

@@ -16,6 +16,8 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 interface CachedCaller {
   readonly user: AuthUser;
   readonly expiresAtMs: number;
+  /** The key that verified it: a key dropped from the JWKS takes its tokens out of the cache. */
+  readonly kid: string;
 }
 
 export interface IssuedToken {
@@ -42,6 +44,7 @@ export class TokenService {
     // Expiry is checked here against the token's own `exp` rather than with lru-cache's TTL
     // option, which costs timestamps and bookkeeping on every hit of the hottest path.
     this.verified = max > 0 ? new LRUCache<string, CachedCaller>({ max }) : null;
+    keys.onKeysRemoved((kids) => this.forgetTokensOf(kids));
   }
 
   /** Signs a token of `type` for `subject`. Throws on a verify-only service. */
@@ -74,7 +77,7 @@ export class TokenService {
   async verifyAccess(token: string): Promise<AuthUser> {
     const cached = this.cachedAccess(token);
     if (cached) return cached;
-    const claims = await this.verify(token, 'access');
+    const { claims, kid } = await this.verifyWithKey(token, 'access');
     const user: AuthUser = Object.freeze({
       userId: claims.user_id,
       username: claims.username,
@@ -82,7 +85,7 @@ export class TokenService {
     });
     const expiresAtMs = claims.exp * 1000;
     // A token accepted only thanks to the leeway is not cached: the next request checks it again.
-    if (expiresAtMs > Date.now()) this.verified?.set(token, { user, expiresAtMs });
+    if (expiresAtMs > Date.now()) this.verified?.set(token, { user, expiresAtMs, kid });
     return user;
   }
 
@@ -104,6 +107,20 @@ export class TokenService {
 
   /** Full verification of a token of the expected type (or either type when `type` is null). */
   async verify(token: string, type: TokenType | null): Promise<TokenClaims> {
+    return (await this.verifyWithKey(token, type)).claims;
+  }
+
+  /** Rare (a key rotated out of the JWKS), so a walk over the cache is fine. */
+  private forgetTokensOf(kids: ReadonlySet<string>): void {
+    if (!this.verified) return;
+    for (const [token, entry] of this.verified.entries())
+      if (kids.has(entry.kid)) this.verified.delete(token);
+  }
+
+  private async verifyWithKey(
+    token: string,
+    type: TokenType | null,
+  ): Promise<{ claims: TokenClaims; kid: string }> {
     if (token.length > MAX_TOKEN_LENGTH || !COMPACT_JWS.test(token))
       throw unauthorized(TOKEN_ERRORS.malformed);
     let header: ProtectedHeaderParameters;
@@ -118,12 +135,12 @@ export class TokenService {
     }
     if (header.kid !== undefined && typeof header.kid !== 'string')
       throw unauthorized(TOKEN_ERRORS.malformed);
-    const key = await this.keys.keyFor(header.kid);
-    if (!key) throw unauthorized(TOKEN_ERRORS.unknownKey);
+    const trusted = await this.keys.keyFor(header.kid);
+    if (!trusted) throw unauthorized(TOKEN_ERRORS.unknownKey);
 
     let payload: Record<string, unknown>;
     try {
-      ({ payload } = await jwtVerify(token, key, {
+      ({ payload } = await jwtVerify(token, trusted.key, {
         algorithms: [alg!],
         clockTolerance: this.settings.auth.leewaySeconds,
         requiredClaims: ['exp', 'iat', 'sub', 'jti'],
@@ -137,7 +154,7 @@ export class TokenService {
       throw unauthorized(TOKEN_ERRORS.notYetValid);
     if (payload.sub !== payload.user_id) throw unauthorized(TOKEN_ERRORS.malformed);
     if (type !== null && payload.token_type !== type) throw unauthorized(TOKEN_ERRORS.wrongType);
-    return payload;
+    return { claims: payload, kid: trusted.kid };
   }
 
   private reasonFor(error: unknown): string {

@@ -16,7 +16,10 @@ export interface DeadLetter {
 /** List, replay and purge `dead_letter_<queue>`; `queue` is the service queue (e.g. `billing`). */
 export interface DeadLetterQueue {
   list(queue: string, limit: number): Promise<DeadLetter[]>;
-  /** Moves up to `limit` parked messages back to the service queue with a fresh retry budget. */
+  /**
+   * Moves up to `limit` parked messages back to the service queue with a fresh retry budget, and
+   * never more than were parked when it started (a running service may park them again).
+   */
   replay(queue: string, limit: number, onProgress?: (done: number) => void): Promise<number>;
   purge(queue: string): Promise<number>;
   close(): Promise<void>;
@@ -96,12 +99,13 @@ export class AmqpDeadLetterQueue implements DeadLetterQueue {
     const target = serviceQueueOf(queue);
     const dlq = deadLetterQueueName(target);
     const channel = await this.openChannel();
-    await channel.checkQueue(dlq);
+    const { messageCount } = await channel.checkQueue(dlq);
     await channel.checkQueue(target);
+    const cap = Math.min(limit, messageCount);
     let done = 0;
-    while (done < limit) {
+    while (done < cap) {
       const batch: Message[] = [];
-      while (batch.length < REPLAY_BATCH && done + batch.length < limit) {
+      while (batch.length < REPLAY_BATCH && done + batch.length < cap) {
         const message = await channel.get(dlq, { noAck: false });
         if (!message) break;
         channel.sendToQueue(target, message.content, {
@@ -139,10 +143,14 @@ export class AmqpDeadLetterQueue implements DeadLetterQueue {
   }
 
   private async openChannel(): Promise<ConfirmChannel> {
-    this.session ??= connect(this.url).then(async (connection) => ({
-      connection,
-      channel: await connection.createConfirmChannel(),
-    }));
+    this.session ??= connect(this.url).then(async (connection) => {
+      // A failed operation (a missing queue closes the channel with 404) comes back through the
+      // awaited call; without a listener the same error would also be an uncaught 'error' event.
+      connection.on('error', () => undefined);
+      const channel = await connection.createConfirmChannel();
+      channel.on('error', () => undefined);
+      return { connection, channel };
+    });
     return (await this.session).channel;
   }
 }

@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { types as pgTypes, defaults as pgDefaults } from 'pg';
-import { DataSource, DataSourceOptions, EntitySchema, LoggerOptions } from 'typeorm';
+import { DataSource, DataSourceOptions, EntitySchema } from 'typeorm';
+import { QueryLogger } from './query-logger';
 import { Settings } from '../settings/settings';
 import { MIGRATIONS } from './migrations';
 
@@ -12,7 +13,8 @@ const PG_TIMESTAMP_WITHOUT_TIME_ZONE = 1114;
 /**
  * Timestamps are stored as UTC on both databases. `timestamp` (without time zone) is the
  * type TypeORM maps `Date` to on PostgreSQL; pg would otherwise write and read it in the
- * process's local zone, so a pod in another zone would shift every date.
+ * process's local zone, so a pod in another zone would shift every date. Defaults computed by
+ * the server (`now()`) follow the session's zone, which each connection pins to UTC.
  */
 function storeTimestampsAsUtc(): void {
   pgDefaults.parseInputDatesAsUTC = true;
@@ -33,7 +35,8 @@ export function dataSourceOptions(
     migrationsTableName: 'migrations',
     // Schema changes go through migrations only; see `npm run cli -- migrate:generate`.
     synchronize: false,
-    logging: (settings.debug ? ['error', 'warn', 'migration'] : ['error', 'migration']) as LoggerOptions,
+    logging: ['error', 'warn', 'migration'] as ('error' | 'warn' | 'migration')[],
+    logger: new QueryLogger(settings.debug),
   };
   if (settings.database.type === 'postgres') {
     storeTimestampsAsUtc();
@@ -41,7 +44,14 @@ export function dataSourceOptions(
       ...common,
       type: 'postgres',
       url: settings.database.url,
-      extra: { max: 10, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30000 },
+      extra: {
+        max: 10,
+        connectionTimeoutMillis: 5000,
+        idleTimeoutMillis: 30000,
+        // `now()` defaults are converted to `timestamp` in the session's zone, which is the
+        // server's or the database's setting unless the session says otherwise.
+        options: '-c TimeZone=UTC',
+      },
     };
   }
   const path = settings.database.path;

@@ -1,4 +1,5 @@
 import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
+import { Settings, SETTINGS } from '../settings/settings';
 import type { FastifyReply } from 'fastify';
 import { ApiTags } from '@nestjs/swagger';
 import {
@@ -24,6 +25,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     @Inject(READINESS_CHECKS) private readonly checks: readonly ReadinessCheck[],
+    @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
 
   /** The process is up and its event loop turns; nothing external is checked (a broker outage must not restart pods). */
@@ -42,7 +44,7 @@ export class HealthController {
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult | NotReadyBody> {
     const reported = this.reportNonCritical();
     try {
-      return withReported(await this.checkDependencies(), await reported);
+      return this.shown(withReported(await this.checkDependencies(), await reported));
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       // Terminus puts the per-dependency result in the exception; the error filter would flatten
@@ -51,8 +53,14 @@ export class HealthController {
       const result = withReported(critical, await reported);
       void reply.status(503);
       const down = Object.keys(critical.error ?? {});
-      return { statusCode: 503, message: `not ready: ${down.join(', ') || 'unknown'}`, ...result };
+      // The raw reasons (hosts, database and user names) are in the log line Terminus writes.
+      return { statusCode: 503, message: `not ready: ${down.join(', ') || 'unknown'}`, ...this.shown(result) };
     }
+  }
+
+  /** Names and states only, unless DEBUG: a driver's message can name hosts and users. */
+  private shown(result: HealthCheckResult): HealthCheckResult {
+    return this.settings.debug ? result : statesOnly(result);
   }
 
   private async reportNonCritical(): Promise<HealthIndicatorResult> {
@@ -104,4 +112,19 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
     timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Each dependency's name and state, nothing of what a driver said about it. */
+export function statesOnly(result: HealthCheckResult): HealthCheckResult {
+  const strip = <T extends HealthCheckResult['info']>(part: T): T =>
+    (part &&
+      Object.fromEntries(
+        Object.entries(part).map(([name, entry]) => [name, { status: entry?.status ?? 'down' }]),
+      )) as T;
+  return {
+    status: result.status,
+    info: strip(result.info),
+    error: strip(result.error),
+    details: strip(result.details),
+  };
 }

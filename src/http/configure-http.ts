@@ -6,6 +6,7 @@ import { ErrorFilter } from './error.filter';
 import { registerHostCheck } from './host-check';
 import { RequestLogger } from './request-logger';
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id';
+import { registerSecurityHeaders } from './security-headers';
 import { setUpSwagger } from './swagger';
 import { createValidationPipe } from './validation';
 
@@ -27,10 +28,11 @@ export function createHttpAdapter(settings: Settings, logger: Logger): FastifyAd
   });
 }
 
-/** Everything HTTP that is not a route: hosts, request ids, validation, errors, docs. */
-export function configureHttp(app: NestFastifyApplication, settings: Settings): void {
+/** Everything HTTP that is not a route: hosts, request ids, headers, validation, errors, docs. */
+export async function configureHttp(app: NestFastifyApplication, settings: Settings): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   registerHostCheck(fastify, settings.allowedHosts);
+  await registerSecurityHeaders(app);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
     done();

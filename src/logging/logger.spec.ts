@@ -50,6 +50,31 @@ describe(createRootLogger.name, () => {
     expect(written).not.toContain('hunter2');
   });
 
+  it("never writes a failed query's parameters or the row PostgreSQL quotes back when DEBUG is off", () => {
+    const queryError = Object.assign(
+      new Error('null value in column "username" violates not-null constraint'),
+      {
+        query: 'UPDATE "users" SET "password_hash" = $1 WHERE "id" = $2',
+        parameters: ['scrypt$32768$8$3$salt$secret-hash-1', 'id-1'],
+        detail: 'Failing row contains (id-1, null, scrypt$32768$8$3$salt$secret-hash-2).',
+        driverError: { detail: 'Failing row contains (scrypt$32768$8$3$salt$secret-hash-3).' },
+      },
+    );
+    const production = capture();
+    new PinoLoggerService(createRootLogger(settings, production.stream)).error({ err: queryError }, 'HTTP');
+    const written = JSON.stringify(production.lines());
+    expect(written).toContain('violates not-null constraint');
+    expect(written).toContain('UPDATE \\"users\\"');
+    expect(written).not.toContain('secret-hash');
+
+    const debug = capture();
+    new PinoLoggerService(createRootLogger({ ...settings, debug: true }, debug.stream)).error(
+      { err: queryError },
+      'HTTP',
+    );
+    expect(JSON.stringify(debug.lines())).toContain('secret-hash-1');
+  });
+
   it('drops entries below LOG_LEVEL', () => {
     const { stream, lines } = capture();
     const logger = createRootLogger({ ...settings, logLevel: 'warn' }, stream);

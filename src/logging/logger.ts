@@ -2,6 +2,13 @@ import { LoggerService } from '@nestjs/common';
 import pino, { Logger } from 'pino';
 import { Settings } from '../settings/settings';
 
+const QUERY_ERROR_PATHS = [
+  'err.parameters',
+  'err.detail',
+  'err.driverError.parameters',
+  'err.driverError.detail',
+];
+
 /**
  * JSON lines in production (what log collectors parse); colourised single lines in DEBUG
  * when pino-pretty (a dev dependency) is installed.
@@ -15,7 +22,14 @@ export function createRootLogger(
     level: settings.logLevel,
     base: { service: settings.serviceName },
     redact: {
-      paths: ['req.headers.authorization', 'req.headers.cookie', '*.password'],
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        '*.password',
+        // A failed query's parameters and the row PostgreSQL quotes back ("Failing row contains
+        // ...") can hold a password hash; TypeORM puts both on QueryFailedError.
+        ...(settings.debug ? [] : QUERY_ERROR_PATHS),
+      ],
       censor: '[redacted]',
     },
   };

@@ -2,7 +2,8 @@ import { resolve } from 'node:path';
 import { parseAuthSettings } from './auth.schema';
 import { EnvReader } from './env-reader';
 
-const parse = (env: Record<string, string>, debug = true) => parseAuthSettings(new EnvReader(env), debug);
+const parse = (env: Record<string, string>, debug = true, database: 'sqlite' | 'postgres' = 'sqlite') =>
+  parseAuthSettings(new EnvReader(env), debug, database);
 
 describe(parseAuthSettings.name, () => {
   it('has simplejwt-like defaults', () => {
@@ -13,7 +14,13 @@ describe(parseAuthSettings.name, () => {
       verifiedTokenCacheSize: 10000,
       jwksRefetchIntervalSeconds: 30,
       devKeysDir: resolve('.dev-keys'),
-      loginRateLimit: { perClient: 30, perUsername: 10, windowSeconds: 60 },
+      loginRateLimit: {
+        perClient: 30,
+        perClientUsername: 5,
+        perUsername: 100,
+        windowSeconds: 60,
+        store: 'memory',
+      },
     });
   });
 
@@ -23,13 +30,13 @@ describe(parseAuthSettings.name, () => {
       JWT_REFRESH_TTL: '7d',
       JWT_LEEWAY: '10',
       LOGIN_RATE_WINDOW: '5m',
-      JWKS_REFETCH_INTERVAL: '0',
+      JWKS_REFETCH_INTERVAL: '1',
     });
     expect(settings).toMatchObject({
       accessTtlSeconds: 900,
       refreshTtlSeconds: 604800,
       leewaySeconds: 10,
-      jwksRefetchIntervalSeconds: 0,
+      jwksRefetchIntervalSeconds: 1,
     });
     expect(settings.loginRateLimit.windowSeconds).toBe(300);
   });
@@ -38,10 +45,23 @@ describe(parseAuthSettings.name, () => {
     const settings = parse({
       JWT_CACHE_SIZE: '0',
       LOGIN_RATE_LIMIT_IP: '100',
+      LOGIN_RATE_LIMIT_IP_USERNAME: '2',
       LOGIN_RATE_LIMIT_USERNAME: '3',
     });
     expect(settings.verifiedTokenCacheSize).toBe(0);
-    expect(settings.loginRateLimit).toMatchObject({ perClient: 100, perUsername: 3 });
+    expect(settings.loginRateLimit).toMatchObject({ perClient: 100, perClientUsername: 2, perUsername: 3 });
+  });
+
+  it('counts login attempts in the database on PostgreSQL and in memory on SQLite, unless told', () => {
+    expect(parse({}, true, 'postgres').loginRateLimit.store).toBe('database');
+    expect(parse({}, true, 'sqlite').loginRateLimit.store).toBe('memory');
+    expect(parse({ LOGIN_RATE_LIMIT_STORE: 'memory' }, true, 'postgres').loginRateLimit.store).toBe('memory');
+    expect(parse({ LOGIN_RATE_LIMIT_STORE: 'database' }, true, 'sqlite').loginRateLimit.store).toBe(
+      'database',
+    );
+    expect(() => parse({ LOGIN_RATE_LIMIT_STORE: 'redis' })).toThrow(
+      'LOGIN_RATE_LIMIT_STORE must be one of database, memory',
+    );
   });
 
   it.each([
@@ -54,8 +74,11 @@ describe(parseAuthSettings.name, () => {
     ['JWT_CACHE_SIZE', 'many', 'JWT_CACHE_SIZE must be a whole number'],
     ['JWT_CACHE_SIZE', '-5', 'JWT_CACHE_SIZE must be between'],
     ['JWKS_REFETCH_INTERVAL', '2h', 'JWKS_REFETCH_INTERVAL must be between'],
+    ['JWKS_REFETCH_INTERVAL', '0', 'JWKS_REFETCH_INTERVAL must be between 1s and 3600s'],
+    ['JWT_CACHE_SIZE', '100001', 'JWT_CACHE_SIZE must be between 0 and 100000'],
     ['LOGIN_RATE_LIMIT_IP', '0', 'LOGIN_RATE_LIMIT_IP must be between'],
     ['LOGIN_RATE_LIMIT_USERNAME', '1.5', 'LOGIN_RATE_LIMIT_USERNAME must be a whole number'],
+    ['LOGIN_RATE_LIMIT_IP_USERNAME', '0', 'LOGIN_RATE_LIMIT_IP_USERNAME must be between'],
     ['LOGIN_RATE_WINDOW', '0', 'LOGIN_RATE_WINDOW must be between'],
   ])('refuses %s=%s', (name, value, message) => {
     expect(() => parse({ [name]: value })).toThrow(message);

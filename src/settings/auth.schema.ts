@@ -16,17 +16,31 @@ export interface AuthSettings {
   readonly jwksRefetchIntervalSeconds: number;
   /** JWT_DEV_KEYS_DIR: where DEBUG generates development keys when none are configured. */
   readonly devKeysDir: string;
-  /** LOGIN_RATE_LIMIT_IP / LOGIN_RATE_LIMIT_USERNAME per LOGIN_RATE_WINDOW seconds. */
+  /** Login attempts allowed per LOGIN_RATE_WINDOW seconds, and where they are counted. */
   readonly loginRateLimit: {
+    /** LOGIN_RATE_LIMIT_IP: from one client address (an IPv6 /64), whatever the username. */
     readonly perClient: number;
+    /** LOGIN_RATE_LIMIT_IP_USERNAME: from one client address for one username (the strict one). */
+    readonly perClientUsername: number;
+    /** LOGIN_RATE_LIMIT_USERNAME: for one username from all addresses together (the ceiling). */
     readonly perUsername: number;
     readonly windowSeconds: number;
+    /** LOGIN_RATE_LIMIT_STORE: `database` shares the counts across replicas; `memory` is per process. */
+    readonly store: LoginRateLimitStore;
   };
 }
 
-const DAY = 86400;
+export type LoginRateLimitStore = 'database' | 'memory';
 
-export function parseAuthSettings(env: EnvReader, debug: boolean): AuthSettings {
+const DAY = 86400;
+const MAX_CACHED_TOKENS = 100_000;
+
+/** `databaseType` picks where login attempts are counted unless LOGIN_RATE_LIMIT_STORE says. */
+export function parseAuthSettings(
+  env: EnvReader,
+  debug: boolean,
+  databaseType: 'sqlite' | 'postgres' = 'sqlite',
+): AuthSettings {
   const accessTtlSeconds = env.seconds('JWT_ACCESS_TTL', 300, { min: 10, max: DAY });
   const refreshTtlSeconds = env.seconds('JWT_REFRESH_TTL', DAY, { min: 60, max: 90 * DAY });
   if (refreshTtlSeconds < accessTtlSeconds) {
@@ -34,13 +48,22 @@ export function parseAuthSettings(env: EnvReader, debug: boolean): AuthSettings 
   }
   // Beyond a few minutes leeway stops being clock skew and starts extending every token.
   const leewaySeconds = env.seconds('JWT_LEEWAY', 30, { min: 0, max: 300 });
-  const verifiedTokenCacheSize = env.integer('JWT_CACHE_SIZE', 10_000, { min: 0, max: 1_000_000 });
-  const jwksRefetchIntervalSeconds = env.seconds('JWKS_REFETCH_INTERVAL', 30, { min: 0, max: 3600 });
+  // Each entry holds a token string (~1 KiB): the bound keeps the cache under ~100 MiB.
+  const verifiedTokenCacheSize = env.integer('JWT_CACHE_SIZE', 10_000, { min: 0, max: MAX_CACHED_TOKENS });
+  // 0 would let every forged token with an unknown kid cause a JWKS fetch.
+  const jwksRefetchIntervalSeconds = env.seconds('JWKS_REFETCH_INTERVAL', 30, { min: 1, max: 3600 });
   const devKeysDir = parseDevKeysDir(env, debug);
   const loginRateLimit = Object.freeze({
     perClient: env.integer('LOGIN_RATE_LIMIT_IP', 30, { min: 1, max: 100_000 }),
-    perUsername: env.integer('LOGIN_RATE_LIMIT_USERNAME', 10, { min: 1, max: 100_000 }),
+    perClientUsername: env.integer('LOGIN_RATE_LIMIT_IP_USERNAME', 5, { min: 1, max: 100_000 }),
+    perUsername: env.integer('LOGIN_RATE_LIMIT_USERNAME', 100, { min: 1, max: 100_000 }),
     windowSeconds: env.seconds('LOGIN_RATE_WINDOW', 60, { min: 1, max: DAY }),
+    // PostgreSQL is what replicas share; SQLite is one process, where memory is enough.
+    store: env.oneOf<LoginRateLimitStore>(
+      'LOGIN_RATE_LIMIT_STORE',
+      ['database', 'memory'],
+      databaseType === 'postgres' ? 'database' : 'memory',
+    ),
   });
   return Object.freeze({
     accessTtlSeconds,

@@ -2,8 +2,8 @@ import { EnvReader } from './env-reader';
 import { parseBusSettings } from './bus.schema';
 import { settingsErrorOf } from '../../test/support/settings-error';
 
-function parse(env: Record<string, string>) {
-  return parseBusSettings(new EnvReader(env), 'billing');
+function parse(env: Record<string, string>, shutdownTimeoutSeconds = 3600) {
+  return parseBusSettings(new EnvReader(env), 'billing', shutdownTimeoutSeconds);
 }
 
 const errorOf = (env: Record<string, string>) => settingsErrorOf(() => parse(env));
@@ -68,8 +68,8 @@ describe(parseBusSettings.name, () => {
     ['BUS_PREFETCH', 'lots', 'whole number'],
     ['BUS_RETRY_DELAYS', '1s,,2s', 'duration'],
     ['BUS_RETRY_DELAYS', '1s,soon', 'duration'],
-    ['BUS_RETRY_DELAYS', '0ms', 'between 1ms and 24h'],
-    ['BUS_RETRY_DELAYS', '25h', 'between 1ms and 24h'],
+    ['BUS_RETRY_DELAYS', '0ms', 'between 1ms and 86400s'],
+    ['BUS_RETRY_DELAYS', '25h', 'between 1ms and 86400s'],
     ['BUS_RETRY_DELAYS', Array.from({ length: 21 }, () => '1s').join(','), 'at most 20'],
     ['BUS_PUBLISH_TIMEOUT', '50ms', 'between 100ms'],
     ['BUS_PUBLISH_TIMEOUT', '2h', 'between 100ms'],
@@ -83,5 +83,22 @@ describe(parseBusSettings.name, () => {
     expect(error.variable).toBe(name);
     expect(error.message.startsWith(`${name} `)).toBe(true);
     expect(error.message).toContain(problem);
+  });
+
+  describe('BUS_PUBLISH_TIMEOUT and SHUTDOWN_TIMEOUT', () => {
+    it('defaults the publish timeout below the shutdown timeout', () => {
+      expect(parse({}, 25).publishTimeoutMs).toBe(20_000);
+      expect(parse({}, 5).publishTimeoutMs).toBe(4000);
+      expect(parse({}, 600).publishTimeoutMs).toBe(30_000);
+    });
+
+    it('refuses a publish timeout that a shutdown could not wait for, in one line', () => {
+      const error = settingsErrorOf(() => parse({ BUS_PUBLISH_TIMEOUT: '30s' }, 25));
+      expect(error.variable).toBe('BUS_PUBLISH_TIMEOUT');
+      expect(error.message).toBe(
+        'BUS_PUBLISH_TIMEOUT must be shorter than SHUTDOWN_TIMEOUT (25s), which waits for unconfirmed publishes',
+      );
+      expect(parse({ BUS_PUBLISH_TIMEOUT: '24s' }, 25).publishTimeoutMs).toBe(24_000);
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { EnvReader } from './env-reader';
+import { DURATION_EXAMPLES, EnvReader, formatMs, parseDurationMs } from './env-reader';
 import { SettingsError } from './settings-error';
 
 /** The message bus's own settings (AMQP_URL itself stays in `Settings.amqpUrl`). */
@@ -22,7 +22,14 @@ export interface BusSettings {
 const EXCHANGE_NAME = /^[A-Za-z0-9_.:-]{1,200}$/;
 const MAX_DELAY_MS = 24 * 3600 * 1000;
 
-export function parseBusSettings(env: EnvReader, serviceName: string): BusSettings {
+const DEFAULT_PUBLISH_TIMEOUT_MS = 30_000;
+
+/** `shutdownTimeoutSeconds` bounds BUS_PUBLISH_TIMEOUT: SIGTERM waits for unconfirmed publishes. */
+export function parseBusSettings(
+  env: EnvReader,
+  serviceName: string,
+  shutdownTimeoutSeconds: number,
+): BusSettings {
   const exchange = env.string('AMQP_EXCHANGE') ?? 'events';
   if (!EXCHANGE_NAME.test(exchange) || exchange.startsWith('amq.')) {
     throw new SettingsError(
@@ -35,30 +42,26 @@ export function parseBusSettings(env: EnvReader, serviceName: string): BusSettin
     queue: serviceName,
     prefetch: env.integer('BUS_PREFETCH', 50, { min: 1, max: 65535 }),
     retryDelaysMs: Object.freeze(parseDelays(env, 'BUS_RETRY_DELAYS', '1s,10s,60s')),
-    publishTimeoutMs: parseDuration(env, 'BUS_PUBLISH_TIMEOUT', '30s', { min: 100, max: 3600_000 }),
+    publishTimeoutMs: parsePublishTimeout(env, shutdownTimeoutSeconds * 1000),
     publishBufferLimit: env.integer('BUS_PUBLISH_BUFFER', 10_000, { min: 1, max: 1_000_000 }),
-    requestTimeoutMs: parseDuration(env, 'BUS_REQUEST_TIMEOUT', '5s', { min: 10, max: 3600_000 }),
+    requestTimeoutMs: env.milliseconds('BUS_REQUEST_TIMEOUT', 5000, { min: 10, max: 3600_000 }),
   });
 }
 
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3600_000 };
-
-/** `250ms`, `5s`, `2m`, `1h`; a bare number is seconds, like the other duration settings. */
-function toMs(name: string, text: string): number {
-  const match = /^(\d+)\s*(ms|s|m|h)?$/i.exec(text.trim());
-  if (!match) throw new SettingsError(name, 'must be a duration such as 500ms, 5s, 2m or 1h');
-  return Number(match[1]) * UNITS[(match[2] ?? 's').toLowerCase()];
-}
-
-function parseDuration(
-  env: EnvReader,
-  name: string,
-  fallback: string,
-  range: { min: number; max: number },
-): number {
-  const value = toMs(name, env.string(name) ?? fallback);
-  if (value < range.min || value > range.max) {
-    throw new SettingsError(name, `must be between ${range.min}ms and ${range.max / 1000}s`);
+/**
+ * A shutdown waits for unconfirmed publishes; a publish that may wait longer than the whole
+ * SHUTDOWN_TIMEOUT turns a clean stop with the broker down into a forced exit (code 1). So the
+ * default leaves a fifth of SHUTDOWN_TIMEOUT for the rest of the shutdown, and a longer explicit
+ * value is refused.
+ */
+function parsePublishTimeout(env: EnvReader, shutdownTimeoutMs: number): number {
+  const fallback = Math.min(DEFAULT_PUBLISH_TIMEOUT_MS, Math.floor(shutdownTimeoutMs * 0.8));
+  const value = env.milliseconds('BUS_PUBLISH_TIMEOUT', fallback, { min: 100, max: 3600_000 });
+  if (value >= shutdownTimeoutMs) {
+    throw new SettingsError(
+      'BUS_PUBLISH_TIMEOUT',
+      `must be shorter than SHUTDOWN_TIMEOUT (${formatMs(shutdownTimeoutMs)}), which waits for unconfirmed publishes`,
+    );
   }
   return value;
 }
@@ -66,11 +69,15 @@ function parseDuration(
 function parseDelays(env: EnvReader, name: string, fallback: string): number[] {
   const value = env.string(name) ?? fallback;
   if (value.toLowerCase() === 'none') return [];
-  const delays = value.split(',').map((part) => toMs(name, part));
+  const delays = value.split(',').map((part) => {
+    const delay = parseDurationMs(part);
+    if (delay === null) throw new SettingsError(name, `must list durations such as ${DURATION_EXAMPLES}`);
+    return delay;
+  });
   if (delays.length > 20) throw new SettingsError(name, 'must list at most 20 delays');
   for (const delay of delays) {
     if (delay < 1 || delay > MAX_DELAY_MS)
-      throw new SettingsError(name, 'delays must be between 1ms and 24h');
+      throw new SettingsError(name, `delays must be between 1ms and ${formatMs(MAX_DELAY_MS)}`);
   }
   return delays;
 }

@@ -41,18 +41,26 @@ export class EnvReader {
     return parsed;
   }
 
-  /** A duration such as `300`, `300s`, `15m`, `12h` or `7d`, returned in seconds. */
-  seconds(name: string, fallback: number, range: { min: number; max: number }): number {
+  /**
+   * The one duration grammar of every setting: a whole number with a unit `ms`, `s`, `m`, `h` or
+   * `d` (`500ms`, `30s`, `15m`, `12h`, `7d`); a bare number is seconds. Returned in milliseconds.
+   */
+  milliseconds(name: string, fallbackMs: number, range: { min: number; max: number }): number {
     const value = this.string(name);
-    if (value === undefined) return fallback;
-    const match = /^(\d+)\s*(s|m|h|d)?$/i.exec(value);
-    if (!match) throw new SettingsError(name, 'must be a duration such as 300, 15m, 12h or 7d');
-    const unit = { s: 1, m: 60, h: 3600, d: 86400 }[(match[2] ?? 's').toLowerCase() as 's'];
-    const parsed = Number(match[1]) * unit;
+    if (value === undefined) return fallbackMs;
+    const parsed = parseDurationMs(value);
+    if (parsed === null) throw new SettingsError(name, `must be a duration such as ${DURATION_EXAMPLES}`);
     if (parsed < range.min || parsed > range.max) {
-      throw new SettingsError(name, `must be between ${range.min}s and ${range.max}s`);
+      throw new SettingsError(name, `must be between ${formatMs(range.min)} and ${formatMs(range.max)}`);
     }
     return parsed;
+  }
+
+  /** A duration in the same grammar, for settings kept in whole seconds (`1500ms` is refused). */
+  seconds(name: string, fallback: number, range: { min: number; max: number }): number {
+    const ms = this.milliseconds(name, fallback * 1000, { min: range.min * 1000, max: range.max * 1000 });
+    if (ms % 1000 !== 0) throw new SettingsError(name, 'must be a whole number of seconds');
+    return ms / 1000;
   }
 
   csv(name: string, fallback: readonly string[]): string[] {
@@ -74,4 +82,19 @@ export class EnvReader {
     }
     return value as T;
   }
+}
+
+export const DURATION_EXAMPLES = '500ms, 30s, 15m, 12h or 7d';
+const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** Milliseconds of `500ms`, `30s`, `15m`, `12h`, `7d` or a bare number of seconds; null if not one. */
+export function parseDurationMs(text: string): number | null {
+  const match = /^(\d+)\s*(ms|s|m|h|d)?$/i.exec(text.trim());
+  if (!match) return null;
+  return Number(match[1]) * DURATION_UNITS_MS[(match[2] ?? 's').toLowerCase()];
+}
+
+/** `250ms`, or whole seconds as `30s` (how range errors name their bounds). */
+export function formatMs(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }

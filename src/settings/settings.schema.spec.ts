@@ -152,6 +152,19 @@ describe(parseSettings.name, () => {
     });
   });
 
+  describe('TRUST_PROXY', () => {
+    it('warns when DEBUG is off and every X-Forwarded-For is believed', () => {
+      expect(parse({ ...production, TRUST_PROXY: 'true' }).warnings).toEqual([
+        expect.stringMatching(/^TRUST_PROXY=true believes any X-Forwarded-For .* set the number of proxies/),
+      ]);
+      expect(parse({ ...production, TRUST_PROXY: '1' }).warnings).toEqual([]);
+      expect(parse({ ...production, TRUST_PROXY: '10.0.0.0/8' }).warnings).toEqual([]);
+      expect(parse({ DEBUG: 'true', TRUST_PROXY: 'true' }).warnings).not.toContainEqual(
+        expect.stringContaining('TRUST_PROXY'),
+      );
+    });
+  });
+
   describe('AMQP_URL', () => {
     it.each([undefined, '', 'None'])('means the in-process bus when %j', (value) => {
       expect(parse({ ...production, AMQP_URL: value }).amqpUrl).toBeNull();

@@ -32,7 +32,7 @@ export function parseSettings(raw: RawEnv, defaults: SchemaDefaults): Settings {
   const port = env.integer('PORT', 8000, { min: 1, max: 65535 });
   const serviceName = parseServiceName(env, defaults.serviceName);
   const logLevel = env.oneOf('LOG_LEVEL', LOG_LEVELS, debug ? 'debug' : 'info');
-  const trustProxy = parseTrustProxy(env);
+  const trustProxy = parseTrustProxy(env, debug, warnings);
   const shutdownTimeoutSeconds = env.seconds('SHUTDOWN_TIMEOUT', 25, { min: 1, max: 600 });
   const migrateOnStart = env.bool('MIGRATE_ON_START', debug);
 
@@ -50,8 +50,8 @@ export function parseSettings(raw: RawEnv, defaults: SchemaDefaults): Settings {
     trustProxy,
     shutdownTimeoutSeconds,
     migrateOnStart,
-    auth: parseAuthSettings(env, debug),
-    bus: parseBusSettings(env, serviceName),
+    auth: parseAuthSettings(env, debug, database.type),
+    bus: parseBusSettings(env, serviceName, shutdownTimeoutSeconds),
     sync: parseSyncSettings(env),
     warnings: Object.freeze(warnings),
   });
@@ -216,11 +216,27 @@ function parseServiceName(env: EnvReader, fallback: string): string {
   return value;
 }
 
-function parseTrustProxy(env: EnvReader): boolean | number | readonly string[] {
+/**
+ * `true` believes the left-most X-Forwarded-For address, which the client writes itself; a hop
+ * count or the proxies' addresses take the address the last trusted proxy saw.
+ */
+function parseTrustProxy(
+  env: EnvReader,
+  debug: boolean,
+  warnings: string[],
+): boolean | number | readonly string[] {
   const value = env.string('TRUST_PROXY');
   if (value === undefined) return false;
   if (/^\d+$/.test(value)) return env.integer('TRUST_PROXY', 0, { min: 0, max: 100 });
   const lower = value.toLowerCase();
-  if (['true', 'false', 'yes', 'no', 'on', 'off'].includes(lower)) return env.bool('TRUST_PROXY', false);
+  if (['true', 'false', 'yes', 'no', 'on', 'off'].includes(lower)) {
+    const trustAll = env.bool('TRUST_PROXY', false);
+    if (trustAll && !debug) {
+      warnings.push(
+        'TRUST_PROXY=true believes any X-Forwarded-For a client sends (login limits become per forged address): set the number of proxies in front (e.g. 1) or their addresses/CIDRs',
+      );
+    }
+    return trustAll;
+  }
   return Object.freeze(env.csv('TRUST_PROXY', []));
 }

@@ -1,6 +1,7 @@
 import jwt from 'jsonwebtoken';
-import { DataSource } from 'typeorm';
+import { DataSource, IsNull, Not } from 'typeorm';
 import { RefreshToken } from '../../src/auth/refresh-token.entity';
+import { RefreshTokenFamily } from '../../src/auth/refresh-token-family.entity';
 import { User } from '../../src/auth/user.entity';
 import { generateTestKeys, TestKeys } from '../factories/token.factory';
 import { testDatabases } from '../support/database';
@@ -75,7 +76,7 @@ describe.each(testDatabases())('auth: refresh rotation and reuse detection on $n
     expect((await refresh(app!, other.refresh)).status).toBe(200);
   });
 
-  it('two concurrent uses of one refresh token: at most one wins, and the family ends revoked', async () => {
+  it('two concurrent uses of one refresh token: exactly one wins, and the family ends revoked', async () => {
     const user = await createUser(app!);
     const pair = await login(app!, user.username, user.password);
     const results = await Promise.all([
@@ -84,10 +85,59 @@ describe.each(testDatabases())('auth: refresh rotation and reuse detection on $n
       refresh(app!, pair.refresh),
     ]);
     const winners = results.filter((result) => result.status === 200);
-    expect(winners.length).toBeLessThanOrEqual(1);
-    expect(results.filter((result) => result.status === 401)).toHaveLength(results.length - winners.length);
-    for (const winner of winners)
-      expect((await refresh(app!, winner.body.refresh)).body.message).toBe('token revoked');
+    expect(winners).toHaveLength(1);
+    expect(results.filter((result) => result.status === 401).map((result) => result.body.message)).toEqual([
+      'token revoked',
+      'token revoked',
+    ]);
+    expect((await refresh(app!, winners[0].body.refresh)).body.message).toBe('token revoked');
+  });
+
+  it('a revoked family stays revoked after its older rows are purged', async () => {
+    const user = await createUser(app!);
+    const stolen = await login(app!, user.username, user.password);
+    const owner = await refresh(app!, stolen.refresh);
+    expect((await refresh(app!, stolen.refresh)).status).toBe(401); // reuse: the family is revoked
+    const tokens = app!.app.get(DataSource).getRepository(RefreshToken);
+    // What a revocation racing a rotation could leave: the newest row not marked itself, while
+    // every older (revoked) row of the family has expired and is purged by the next login.
+    const newest = (await tokens.findOneByOrFail({ userId: user.id, usedAt: IsNull() })).jti;
+    await tokens.update({ jti: newest }, { revokedAt: null });
+    await tokens.update({ userId: user.id, jti: Not(newest) }, { expiresAt: new Date(Date.now() - 1000) });
+    await login(app!, user.username, user.password);
+    expect(
+      await tokens.countBy({
+        jti: Not(newest),
+        familyId: (await tokens.findOneByOrFail({ jti: newest })).familyId,
+      }),
+    ).toBe(0);
+
+    expect((await refresh(app!, owner.body.refresh)).body.message).toBe('token revoked');
+    const verified = await app!.request('/api/token/verify/', {
+      method: 'POST',
+      json: { token: owner.body.refresh },
+    });
+    expect(verified.status).toBe(401);
+  });
+
+  it("keeps a family's record until its newest token expires, then lets the next login purge it", async () => {
+    const user = await createUser(app!);
+    const first = await login(app!, user.username, user.password);
+    await refresh(app!, first.refresh);
+    const families = app!.app.get(DataSource).getRepository(RefreshTokenFamily);
+    const tokens = app!.app.get(DataSource).getRepository(RefreshToken);
+    const [family] = await families.findBy({ userId: user.id });
+    const newestExpiry = Math.max(
+      ...(await tokens.findBy({ familyId: family.familyId })).map((t) => t.expiresAt.getTime()),
+    );
+    expect(Math.abs(family.expiresAt.getTime() - newestExpiry)).toBeLessThan(1000);
+
+    await tokens.update({ familyId: family.familyId }, { expiresAt: new Date(Date.now() - 1000) });
+    await login(app!, user.username, user.password);
+    expect(await families.countBy({ familyId: family.familyId })).toBe(1); // its own expiry is still ahead
+    await families.update({ familyId: family.familyId }, { expiresAt: new Date(Date.now() - 1000) });
+    await login(app!, user.username, user.password);
+    expect(await families.countBy({ familyId: family.familyId })).toBe(0);
   });
 
   it('refuses an access token on the refresh endpoint and a refresh token as an access token', async () => {

@@ -2,6 +2,7 @@ import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { publicJwkWithKid } from '../../src/auth/rsa-keys';
 import { generateTestKeys, signValid, tamperPayload, TestKeys } from '../factories/token.factory';
+import { sleep } from '../support/broker';
 import { AuthTestApp, createUser, login, loginServiceEnv, sqliteUrl, startAuthApp } from './auth-support';
 
 describe('auth: a login service and a verify-only service', () => {
@@ -81,7 +82,7 @@ describe('auth: a verify-only service reading a JWKS URL', () => {
     verifyOnly = await startAuthApp({
       JWT_SIGN_KEY: '0',
       JWT_VERIFY_KEY: `http://127.0.0.1:${port}/.well-known/jwks.json`,
-      JWKS_REFETCH_INTERVAL: '0',
+      JWKS_REFETCH_INTERVAL: '1',
       DATABASE_URL: sqliteUrl(),
     });
   });
@@ -92,10 +93,27 @@ describe('auth: a verify-only service reading a JWKS URL', () => {
 
   it('accepts tokens of a key from the JWKS and picks up a rotated key without a restart', async () => {
     expect((await verifyOnly.request('/api/me', { token: signValid(oldKeys) })).status).toBe(200);
+    await sleep(1100); // past JWKS_REFETCH_INTERVAL since the fetch at start
     const before = fetches;
     expect((await verifyOnly.request('/api/me', { token: signValid(newKeys) })).status).toBe(401);
     expect(fetches).toBe(before + 1);
     served = [oldKeys, newKeys];
+    await sleep(1100);
+    expect((await verifyOnly.request('/api/me', { token: signValid(newKeys) })).status).toBe(200);
+  });
+
+  it('refuses, from the next JWKS fetch on, tokens of a key the login service dropped, cached or not', async () => {
+    const old = signValid(oldKeys);
+    expect((await verifyOnly.request('/api/me', { token: old })).status).toBe(200); // now cached
+    served = [newKeys];
+    await sleep(1100);
+    // A token naming a kid we do not know makes the service fetch the JWKS again.
+    expect(
+      (await verifyOnly.request('/api/me', { token: signValid(newKeys, {}, { kid: 'no-such-kid' }) })).status,
+    ).toBe(401);
+    const refused = await verifyOnly.request('/api/me', { token: old });
+    expect(refused.status).toBe(401);
+    expect(((await refused.json()) as { message: string }).message).toBe('unknown key id');
     expect((await verifyOnly.request('/api/me', { token: signValid(newKeys) })).status).toBe(200);
   });
 });

@@ -114,6 +114,19 @@ describeBroker('npm run cli -- bus:dlq', () => {
     );
   });
 
+  it('replays, without --limit, the messages found at the start, while the service parks them again', async () => {
+    await park(3);
+    // The handler still fails, so every replayed message is parked again at once: a replay that
+    // went on until the queue is empty would never end.
+    const run = await cli('bus:dlq', 'replay', service.settings.bus.queue);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`replayed 3 message(s) from dead_letter_${service.settings.bus.queue}`);
+    await waitFor(
+      'the replayed messages to be parked again',
+      async () => (await queueDepth(`dead_letter_${service.settings.bus.queue}`)) === 3,
+    );
+  });
+
   it('purges the dead-letter queue', async () => {
     await park(2);
     const run = await cli('bus:dlq', 'purge', service.settings.bus.queue);
@@ -122,11 +135,14 @@ describeBroker('npm run cli -- bus:dlq', () => {
     expect(await queueDepth(`dead_letter_${service.settings.bus.queue}`)).toBe(0);
   });
 
-  it('exits non-zero with one line for a queue that does not exist', async () => {
-    const run = await cli('bus:dlq', 'list', 'no-such-service');
-    expect(run.code).toBe(1);
-    expect(run.stderr.trim().split('\n')).toEqual([
-      'error: no queue dead_letter_no-such-service (or no-such-service) on the broker',
-    ]);
-  });
+  it.each(['list', 'replay', 'purge'])(
+    '%s exits non-zero with one line for a queue that does not exist',
+    async (action) => {
+      const run = await cli('bus:dlq', action, 'no-such-service');
+      expect(run.code).toBe(1);
+      expect(run.stderr.trim().split('\n')).toEqual([
+        'error: no queue dead_letter_no-such-service (or no-such-service) on the broker',
+      ]);
+    },
+  );
 });

@@ -78,7 +78,7 @@ async function startHybridApp(settings: Settings): Promise<{ app: NestFastifyApp
       abortOnError: false,
     },
   );
-  configureHttp(app, settings);
+  await configureHttp(app, settings);
   connectBus(app, settings, { pipes: [createValidationPipe('strip')] });
   await app.startAllMicroservices();
   await app.listen({ port: 0, host: '127.0.0.1' });

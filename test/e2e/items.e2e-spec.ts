@@ -60,6 +60,19 @@ describe.each(testDatabases())('items API on $name', (database) => {
     expect(error.message).toContain(message);
   });
 
+  it('stamps created_at and updated_at with the current UTC time, whatever the session time zone', async () => {
+    const before = Date.now();
+    const created = await createItem(testApp);
+    const after = Date.now();
+    for (const stamp of [created.created_at, created.updated_at]) {
+      expect(stamp).toMatch(/Z$/);
+      expect(Date.parse(stamp)).toBeGreaterThanOrEqual(before - 2000);
+      expect(Date.parse(stamp)).toBeLessThanOrEqual(after + 2000);
+    }
+    const read = (await (await testApp.request(`/api/items/${created.id}`)).json()) as { created_at: string };
+    expect(read.created_at).toBe(created.created_at);
+  });
+
   it('refuses a malformed id with 400 and an unknown one with 404', async () => {
     expect((await testApp.request('/api/items/not-a-uuid')).status).toBe(400);
     expect((await testApp.request('/api/items/00000000-0000-4000-8000-000000000000')).status).toBe(404);

@@ -1,5 +1,9 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { RefreshToken } from '../../src/auth/refresh-token.entity';
+import { RefreshTokenFamily } from '../../src/auth/refresh-token-family.entity';
+import { User } from '../../src/auth/user.entity';
+import { CreateUsers1764200000000 } from '../../src/database/migrations/1764200000000-create-users';
 import { diffAgainst, loadEntities } from '../../src/cli/commands/migration-generator';
 import { createDataSource, EntityClass } from '../../src/database/data-source';
 import { revertLastMigration, runPendingMigrations } from '../../src/database/migrator';
@@ -73,6 +77,57 @@ describe.each(testDatabases())('migrations on $name', (database) => {
       }
     });
   }
+
+  it('give refresh tokens issued before families existed a family record, revoked if any token was', async () => {
+    const url = await freshDatabaseUrl(database.name, database.url);
+    const upToUsers = MIGRATIONS.findIndex((m) => m.name === CreateUsers1764200000000.name) + 1;
+    const before = await new DataSource({
+      ...dataSourceFor(url, [RefreshToken, User]).options,
+      migrations: MIGRATIONS.slice(0, upToUsers),
+    }).initialize();
+    const userId = '6f1c2a9e-0000-4000-8000-0000000000aa';
+    try {
+      await before.runMigrations();
+      await before.query(
+        before.options.type === 'postgres'
+          ? "INSERT INTO users (id, username, password_hash) VALUES ($1, 'old', 'x')"
+          : "INSERT INTO users (id, username, password_hash) VALUES (?, 'old', 'x')",
+        [userId],
+      );
+      const tokens = before.getRepository(RefreshToken);
+      const row = (jti: string, familyId: string, expiresAt: string, revokedAt: string | null) =>
+        tokens.insert({
+          jti,
+          familyId,
+          userId,
+          expiresAt: new Date(expiresAt),
+          revokedAt: revokedAt && new Date(revokedAt),
+        });
+      await row('a1', 'fam-a', '2030-01-01T00:00:00Z', null);
+      await row('a2', 'fam-a', '2030-01-02T00:00:00Z', '2029-12-31T00:00:00Z');
+      await row('b1', 'fam-b', '2030-01-03T00:00:00Z', null);
+    } finally {
+      await before.destroy();
+    }
+    const after = await dataSourceFor(url, [RefreshToken, RefreshTokenFamily, User]).initialize();
+    try {
+      await runPendingMigrations(after);
+      const families = await after.getRepository(RefreshTokenFamily).find({ order: { familyId: 'ASC' } });
+      expect(
+        families.map((f) => [
+          f.familyId,
+          f.userId,
+          f.expiresAt.toISOString(),
+          f.revokedAt?.toISOString() ?? null,
+        ]),
+      ).toEqual([
+        ['fam-a', userId, '2030-01-02T00:00:00.000Z', '2029-12-31T00:00:00.000Z'],
+        ['fam-b', userId, '2030-01-03T00:00:00.000Z', null],
+      ]);
+    } finally {
+      await after.destroy();
+    }
+  });
 
   it('are applied by `cli migrate`, reported by `cli migrate:status` with exit codes for scripts', async () => {
     const url = await freshDatabaseUrl(database.name, database.url);

@@ -15,6 +15,10 @@ describe('service start-up', () => {
     [{ DEBUG: 'true', DATABASE_URL: 'foo://x' }, 'settings: DATABASE_URL has unsupported scheme "foo"'],
     [{ DEBUG: 'true', PORT: 'abc' }, 'settings: PORT must be a whole number'],
     [{ DEBUG: 'maybe' }, 'settings: DEBUG must be true/false/1/0'],
+    [
+      { DEBUG: 'true', JWKS_REFETCH_INTERVAL: '0' },
+      'settings: JWKS_REFETCH_INTERVAL must be between 1s and 3600s',
+    ],
   ])('refuses %j with one line naming the variable and exit code 1', async (env, line) => {
     const result = await spawnService('main.ts', env).exited();
     expect(result.code).toBe(1);

@@ -99,91 +99,130 @@ export function tamperPayload(token: string, changes: Record<string, unknown>): 
   return `${header}.${b64({ ...claims, ...changes })}.${signature}`;
 }
 
-/** Every forged variant the verifier must refuse, with the reason it must give. */
+/** A forged variant the verifier must refuse, the reason it must give, and how to make it. */
+export interface Forgery {
+  readonly name: string;
+  readonly reason: string;
+  build(keys: TestKeys, otherKeys: TestKeys, leewaySeconds: number): string;
+}
+
+/**
+ * Every forged variant, known when tests are collected so each can be its own test case
+ * (`it.each(FORGERIES)`): one failure then never hides the rest. Tokens are built when a test
+ * runs, so their times are fresh.
+ */
+export const FORGERIES: readonly Forgery[] = [
+  {
+    name: 'alg none',
+    build: (keys) => signRaw(buildClaims(), null, { alg: 'none', kid: keys.kid }),
+    reason: 'token malformed',
+  },
+  {
+    name: 'alg none with a signature part',
+    build: (keys) => `${signRaw(buildClaims(), null, { alg: 'none', kid: keys.kid })}AAAA`,
+    reason: 'algorithm not allowed',
+  },
+  {
+    name: 'HS256 keyed with the public key PEM',
+    build: (keys) => signRaw(buildClaims(), keys.publicPem, { alg: 'HS256', kid: keys.kid }),
+    reason: 'algorithm not allowed',
+  },
+  {
+    name: 'PS256 (not in the pinned list)',
+    build: (keys) => signRaw(buildClaims(), keys.privateKey, { alg: 'PS256', kid: keys.kid }),
+    reason: 'algorithm not allowed',
+  },
+  {
+    name: 'tampered payload (roles)',
+    build: (keys) => tamperPayload(signValid(keys), { roles: ['admin'] }),
+    reason: 'invalid signature',
+  },
+  {
+    name: 'tampered payload (user)',
+    build: (keys) => tamperPayload(signValid(keys), { username: 'root' }),
+    reason: 'invalid signature',
+  },
+  {
+    name: 'signature of another key, our kid',
+    build: (keys, otherKeys) => signValid(otherKeys, {}, { kid: keys.kid }),
+    reason: 'invalid signature',
+  },
+  {
+    name: 'another key with its own kid',
+    build: (_keys, otherKeys) => signValid(otherKeys),
+    reason: 'unknown key id',
+  },
+  {
+    name: 'expired beyond the leeway',
+    build: (keys, _otherKeys, leewaySeconds) =>
+      signValid(keys, { iat: now() - 3600, exp: now() - leewaySeconds - 5 }),
+    reason: 'token expired',
+  },
+  {
+    name: 'nbf beyond the leeway',
+    build: (keys, _otherKeys, leewaySeconds) => signValid(keys, { nbf: now() + leewaySeconds + 60 }),
+    reason: 'token not yet valid',
+  },
+  {
+    name: 'iat in the future',
+    build: (keys, _otherKeys, leewaySeconds) =>
+      signValid(keys, { iat: now() + leewaySeconds + 60, exp: now() + 3600 }),
+    reason: 'token not yet valid',
+  },
+  {
+    name: 'refresh token used as access',
+    build: (keys) => signValid(keys, { token_type: 'refresh' }),
+    reason: 'wrong token type',
+  },
+  {
+    name: 'missing exp',
+    build: (keys) => signValid(keys, { exp: undefined }),
+    reason: 'token malformed',
+  },
+  {
+    name: 'missing token_type',
+    build: (keys) => signValid(keys, { token_type: undefined }),
+    reason: 'token malformed',
+  },
+  {
+    name: 'roles not a list',
+    build: (keys) => signValid(keys, { roles: 'admin' }),
+    reason: 'token malformed',
+  },
+  {
+    name: 'sub differs from user_id',
+    build: (keys) => signValid(keys, { sub: 'someone-else' }),
+    reason: 'token malformed',
+  },
+  { name: 'garbage', build: () => 'not-a-jwt', reason: 'token malformed' },
+  {
+    name: 'header not JSON',
+    build: () => `${Buffer.from('{oops').toString('base64url')}.${b64(buildClaims())}.AAAA`,
+    reason: 'token malformed',
+  },
+  {
+    name: 'truncated signature',
+    build: (keys) => signValid(keys).slice(0, -10),
+    reason: 'invalid signature',
+  },
+  {
+    name: 'oversized',
+    build: (keys) => `${signValid(keys)}${'A'.repeat(9000)}`,
+    reason: 'token malformed',
+  },
+];
+
+/** Every forged variant built for these keys, with the reason it must be refused with. */
 export function forgedTokens(
   keys: TestKeys,
   otherKeys: TestKeys,
   leewaySeconds: number,
 ): { name: string; token: string; reason: string }[] {
-  const valid = signValid(keys);
-  return [
-    {
-      name: 'alg none',
-      token: signRaw(buildClaims(), null, { alg: 'none', kid: keys.kid }),
-      reason: 'token malformed',
-    },
-    {
-      name: 'alg none with a signature part',
-      token: `${signRaw(buildClaims(), null, { alg: 'none', kid: keys.kid })}AAAA`,
-      reason: 'algorithm not allowed',
-    },
-    {
-      name: 'HS256 keyed with the public key PEM',
-      token: signRaw(buildClaims(), keys.publicPem, { alg: 'HS256', kid: keys.kid }),
-      reason: 'algorithm not allowed',
-    },
-    {
-      name: 'PS256 (not in the pinned list)',
-      token: signRaw(buildClaims(), keys.privateKey, { alg: 'PS256', kid: keys.kid }),
-      reason: 'algorithm not allowed',
-    },
-    {
-      name: 'tampered payload (roles)',
-      token: tamperPayload(valid, { roles: ['admin'] }),
-      reason: 'invalid signature',
-    },
-    {
-      name: 'tampered payload (user)',
-      token: tamperPayload(valid, { username: 'root' }),
-      reason: 'invalid signature',
-    },
-    {
-      name: 'signature of another key, our kid',
-      token: signValid(otherKeys, {}, { kid: keys.kid }),
-      reason: 'invalid signature',
-    },
-    { name: 'another key with its own kid', token: signValid(otherKeys), reason: 'unknown key id' },
-    {
-      name: 'expired beyond the leeway',
-      token: signValid(keys, { iat: now() - 3600, exp: now() - leewaySeconds - 5 }),
-      reason: 'token expired',
-    },
-    {
-      name: 'nbf beyond the leeway',
-      token: signValid(keys, { nbf: now() + leewaySeconds + 60 }),
-      reason: 'token not yet valid',
-    },
-    {
-      name: 'iat in the future',
-      token: signValid(keys, { iat: now() + leewaySeconds + 60, exp: now() + 3600 }),
-      reason: 'token not yet valid',
-    },
-    {
-      name: 'refresh token used as access',
-      token: signValid(keys, { token_type: 'refresh' }),
-      reason: 'wrong token type',
-    },
-    { name: 'missing exp', token: signValid(keys, { exp: undefined }), reason: 'token malformed' },
-    {
-      name: 'missing token_type',
-      token: signValid(keys, { token_type: undefined }),
-      reason: 'token malformed',
-    },
-    { name: 'roles not a list', token: signValid(keys, { roles: 'admin' }), reason: 'token malformed' },
-    {
-      name: 'sub differs from user_id',
-      token: signValid(keys, { sub: 'someone-else' }),
-      reason: 'token malformed',
-    },
-    { name: 'garbage', token: 'not-a-jwt', reason: 'token malformed' },
-    {
-      name: 'header not JSON',
-      token: `${Buffer.from('{oops').toString('base64url')}.${b64(buildClaims())}.AAAA`,
-      reason: 'token malformed',
-    },
-    { name: 'truncated signature', token: valid.slice(0, -10), reason: 'invalid signature' },
-    { name: 'oversized', token: `${valid}${'A'.repeat(9000)}`, reason: 'token malformed' },
-  ];
+  return FORGERIES.map((forgery) => ({
+    name: forgery.name,
+    reason: forgery.reason,
+    token: forgery.build(keys, otherKeys, leewaySeconds),
+  }));
 }
 
 interface RequestingApp {

@@ -18,6 +18,8 @@ export default async function globalSetup(): Promise<void> {
   try {
     const name = `test_e2e_${process.pid}_${Date.now()}`;
     await admin.query(`CREATE DATABASE "${name}"`);
+    // Not UTC on purpose: a pod's database may run in any zone, and the app must not care.
+    await admin.query(`ALTER DATABASE "${name}" SET timezone TO 'Asia/Tokyo'`);
     const url = new URL(POSTGRES_SERVER_URL);
     url.pathname = `/${name}`;
     assertTestDatabase(url.toString());

@@ -37,7 +37,11 @@ export function registerBusDlqCommand(program: Command, loadSettings: () => Sett
     .command('replay')
     .description('move parked messages back to the service queue, each with a fresh retry budget')
     .argument('[queue]', 'service queue whose dead letters to replay')
-    .option('--limit <n>', 'replay at most n messages (default: all)', parseLimit)
+    .option(
+      '--limit <n>',
+      'replay at most n messages (default: all that are parked when it starts)',
+      parseLimit,
+    )
     .action((queue: string | undefined, options: { limit?: number }, command: Command) =>
       run(command, loadSettings, queue, async (store, name) => {
         const replayed = await store.replay(name, options.limit ?? Number.MAX_SAFE_INTEGER, (done) =>

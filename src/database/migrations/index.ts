@@ -2,6 +2,8 @@ import { CreateItems1764100000000 } from './1764100000000-create-items';
 import { CreateUsers1764200000000 } from './1764200000000-create-users';
 import { CreateSyncTables1764300000000 } from './1764300000000-create-sync-tables';
 import { AddSyncColumns1764300000001 } from './1764300000001-add-sync-columns';
+import { CreateLoginAttempts1764600000000 } from './1764600000000-create-login-attempts';
+import { CreateRefreshTokenFamilies1764610000000 } from './1764610000000-create-refresh-token-families';
 
 /**
  * Every migration, oldest first. Listed explicitly (not globbed) so the same list works
@@ -12,4 +14,6 @@ export const MIGRATIONS = [
   CreateUsers1764200000000,
   CreateSyncTables1764300000000,
   AddSyncColumns1764300000001,
+  CreateLoginAttempts1764600000000,
+  CreateRefreshTokenFamilies1764610000000,
 ];

@@ -1,6 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { NoNulCharacter } from '../../http/validators';
+
+const MAX_OFFSET = 1_000_000_000;
 
 export const ITEM_ORDERINGS = ['created_at', '-created_at', 'name', '-name'] as const;
 export type ItemOrdering = (typeof ITEM_ORDERINGS)[number];
@@ -14,11 +17,13 @@ export class ListItemsQuery {
   @Max(100)
   limit: number = 20;
 
-  @ApiPropertyOptional({ default: 0, minimum: 0 })
+  // Far below what either database can skip (PostgreSQL's bigint), and beyond any real listing.
+  @ApiPropertyOptional({ default: 0, minimum: 0, maximum: MAX_OFFSET })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(MAX_OFFSET)
   offset: number = 0;
 
   @ApiPropertyOptional({ enum: ITEM_ORDERINGS, default: '-created_at' })
@@ -30,5 +35,6 @@ export class ListItemsQuery {
   @IsOptional()
   @IsString()
   @MaxLength(200)
+  @NoNulCharacter()
   search?: string;
 }
