@@ -3,6 +3,7 @@ import { parseAuthSettings } from './auth.schema';
 import { EnvReader, RawEnv } from './env-reader';
 import { SettingsError } from './settings-error';
 import { parseBusSettings } from './bus.schema';
+import { parseJobsSettings } from './jobs.schema';
 import { DatabaseSettings, LogLevel, Settings, SignKeySetting } from './settings';
 
 const MIN_SECRET_KEY_LENGTH = 32;
@@ -51,6 +52,7 @@ export function parseSettings(raw: RawEnv, defaults: SchemaDefaults): Settings {
     migrateOnStart,
     auth: parseAuthSettings(env, debug),
     bus: parseBusSettings(env, serviceName),
+    jobs: parseJobsSettings(env),
     warnings: Object.freeze(warnings),
   });
 }

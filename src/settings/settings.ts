@@ -1,5 +1,6 @@
 import { AuthSettings } from './auth.schema';
 import { BusSettings } from './bus.schema';
+import { JobsSettings } from './jobs.schema';
 
 export type DatabaseSettings =
   { readonly type: 'sqlite'; readonly path: string } | { readonly type: 'postgres'; readonly url: string };
@@ -37,6 +38,8 @@ export interface Settings {
   readonly auth: AuthSettings;
   /** Exchange, queue, prefetch, retries and publish limits of the message bus. */
   readonly bus: BusSettings;
+  /** Whether this process schedules jobs, their time zone, history retention, per-job overrides. */
+  readonly jobs: JobsSettings;
   /** Warnings found while loading; logged once the logger exists. */
   readonly warnings: readonly string[];
 }
