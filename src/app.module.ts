@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, Type } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module';
 import { BusModule } from './bus/bus.module';
 import { BusReadinessCheck } from './bus/bus.readiness-check';
@@ -8,13 +8,15 @@ import { HealthModule } from './health/health.module';
 import { MetricsModule } from './health/metrics.module';
 import { IndexController } from './http/index.controller';
 import { ItemsModule } from './items/items.module';
+import { JobsModule } from './jobs/jobs.module';
 import { Settings } from './settings/settings';
 import { SettingsModule } from './settings/settings.module';
 
 /** The top of the import graph: wires the foundation and the feature modules. */
 @Module({})
 export class AppModule {
-  static forRoot(settings: Settings): DynamicModule {
+  /** `modules`: more feature modules, e.g. a test's jobs (test/support/jobs-app.ts). */
+  static forRoot(settings: Settings, modules: readonly (Type | DynamicModule)[] = []): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -24,7 +26,9 @@ export class AppModule {
         AuthModule.forRoot(settings),
         BusModule.forRoot(settings),
         HealthModule.forRoot([DatabaseReadinessCheck, BusReadinessCheck]),
+        JobsModule.forRoot(settings),
         ItemsModule,
+        ...modules,
       ],
       controllers: [IndexController],
     };

@@ -8,6 +8,7 @@ import { JwtKeysService } from './jwt-keys.service';
 import { LoginThrottleGuard } from './login-throttle.guard';
 import { MeController } from './me.controller';
 import { PasswordHasher } from './password';
+import { PruneRefreshTokensJob } from './prune-refresh-tokens.job';
 import { RefreshToken } from './refresh-token.entity';
 import { RefreshTokensService } from './refresh-tokens.service';
 import { TokenController } from './token.controller';
@@ -34,6 +35,7 @@ export class AuthModule {
         TokenService,
         UsersService,
         RefreshTokensService,
+        PruneRefreshTokensJob,
         LoginThrottleGuard,
         { provide: PASSWORD_HASHER, useFactory: () => new PasswordHasher() },
         { provide: APP_GUARD, useClass: JwtAuthGuard },

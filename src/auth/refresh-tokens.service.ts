@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, UnauthorizedException } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, IsNull, LessThan, Not, Repository } from 'typeorm';
+import { DataSource, EntityManager, In, IsNull, LessThan, Not, Repository } from 'typeorm';
 import { RefreshToken } from './refresh-token.entity';
 import { TOKEN_ERRORS, TokenClaims, TokenSubject } from './token-claims';
 import { TokenService } from './token.service';
@@ -87,6 +87,22 @@ export class RefreshTokensService {
 
   private async isFamilyRevoked(familyId: string): Promise<boolean> {
     return this.refreshTokens.exists({ where: { familyId, revokedAt: Not(IsNull()) } });
+  }
+
+  /**
+   * Deletes up to `limit` rows whose token expired before `before` (used, revoked or not): such a
+   * token fails verification before its row is read. Rows of unexpired used tokens stay, because
+   * presenting one again is how a stolen token is detected. Returns how many were deleted.
+   */
+  async deleteExpired(before: Date, limit: number): Promise<number> {
+    const expired = await this.refreshTokens.find({
+      select: { jti: true },
+      where: { expiresAt: LessThan(before) },
+      take: limit,
+    });
+    if (expired.length === 0) return 0;
+    const result = await this.refreshTokens.delete({ jti: In(expired.map((row) => row.jti)) });
+    return result.affected ?? expired.length;
   }
 
   async revokeFamily(familyId: string): Promise<void> {

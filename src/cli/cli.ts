@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { DynamicModule, Type } from '@nestjs/common';
 import { Command, CommanderError } from 'commander';
 import { loadSettings } from '../settings/load-settings';
 import { SettingsError } from '../settings/settings-error';
@@ -6,11 +7,15 @@ import { SERVICE_VERSION } from '../http/service-info';
 import { CliError } from './cli-error';
 import { registerBusDlqCommand } from './commands/bus-dlq.command';
 import { registerCreateUserCommand } from './commands/createuser.command';
+import { registerJobsCommands } from './commands/jobs.command';
 import { registerKeygenCommand } from './commands/keygen.command';
 import { registerMigrateCommands } from './commands/migrate.command';
 
-/** `npm run cli -- <command>`: the same settings as the server, one-line errors, exit codes. */
-export function buildProgram(): Command {
+/**
+ * `npm run cli -- <command>`: the same settings as the server, one-line errors, exit codes.
+ * `modules` are added to the app's for the commands that boot it (jobs:*), as createApp does.
+ */
+export function buildProgram(modules: readonly (Type | DynamicModule)[] = []): Command {
   const program = new Command('cli')
     .description('Operations for this service (same settings as the server)')
     .version(SERVICE_VERSION)
@@ -20,12 +25,16 @@ export function buildProgram(): Command {
   registerKeygenCommand(program);
   registerCreateUserCommand(program, () => loadSettings());
   registerBusDlqCommand(program, () => loadSettings());
+  registerJobsCommands(program, () => loadSettings(), modules);
   return program;
 }
 
-export async function runCli(argv: readonly string[]): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  modules: readonly (Type | DynamicModule)[] = [],
+): Promise<number> {
   try {
-    await buildProgram().parseAsync(argv, { from: 'user' });
+    await buildProgram(modules).parseAsync(argv, { from: 'user' });
     return Number(process.exitCode ?? 0);
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;

@@ -1,5 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { collectDefaultMetrics, Counter, CounterConfiguration, Registry } from 'prom-client';
+import {
+  collectDefaultMetrics,
+  Counter,
+  CounterConfiguration,
+  Gauge,
+  GaugeConfiguration,
+  Histogram,
+  HistogramConfiguration,
+  Registry,
+} from 'prom-client';
 
 /** One Prometheus registry per app instance, so tests can boot several apps in one process. */
 @Injectable()
@@ -15,6 +24,20 @@ export class MetricsService {
     const existing = this.registry.getSingleMetric(config.name);
     if (existing) return existing as Counter<L>;
     return new Counter<L>({ ...config, registers: [this.registry] });
+  }
+
+  /** Returns the histogram with this name, creating it on first use. */
+  histogram<L extends string>(config: Omit<HistogramConfiguration<L>, 'registers'>): Histogram<L> {
+    const existing = this.registry.getSingleMetric(config.name);
+    if (existing) return existing as Histogram<L>;
+    return new Histogram<L>({ ...config, registers: [this.registry] });
+  }
+
+  /** Returns the gauge with this name, creating it on first use. */
+  gauge<L extends string>(config: Omit<GaugeConfiguration<L>, 'registers'>): Gauge<L> {
+    const existing = this.registry.getSingleMetric(config.name);
+    if (existing) return existing as Gauge<L>;
+    return new Gauge<L>({ ...config, registers: [this.registry] });
   }
 
   render(): Promise<string> {

@@ -26,7 +26,11 @@ describe(parseJobsSettings.name, () => {
       JOB_REPORT_SCHEDULE: '@daily',
       JOB_NAME: 'a CI system variable, not ours',
     });
-    expect(settings).toMatchObject({ enabled: false, timeZone: 'Europe/Berlin', historyRetentionSeconds: 604800 });
+    expect(settings).toMatchObject({
+      enabled: false,
+      timeZone: 'Europe/Berlin',
+      historyRetentionSeconds: 604800,
+    });
     expect(settings.overrides).toEqual({
       'prune-refresh-tokens': {
         schedule: '*/10 * * * *',

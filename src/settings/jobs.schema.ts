@@ -46,7 +46,8 @@ function parseOverrides(env: EnvReader, timeZone: string): Readonly<Record<strin
     const name = jobNameOf(upperName);
     const override = (overrides[name] ??= { variables: [] });
     (override.variables as string[]).push(variable);
-    if (field === 'SCHEDULE') override.schedule = parseCronExpression(variable, env.string(variable)!, timeZone);
+    if (field === 'SCHEDULE')
+      override.schedule = parseCronExpression(variable, env.string(variable)!, timeZone);
     if (field === 'ENABLED') override.enabled = env.bool(variable, true);
     if (field === 'TIMEOUT') override.timeoutSeconds = env.seconds(variable, 0, { min: 1, max: 7 * DAY });
   }
