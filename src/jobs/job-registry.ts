@@ -43,17 +43,25 @@ export class JobRegistry implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
+    const seen = new Set<object>(); // an alias (useExisting) hands out the same instance again
     for (const wrapper of this.discovery.getProviders()) {
       const instance: unknown = wrapper.instance;
-      if (typeof instance !== 'object' || instance === null || !wrapper.isDependencyTreeStatic()) continue;
+      if (typeof instance !== 'object' || instance === null || seen.has(instance)) continue;
+      seen.add(instance);
       const prototype = Object.getPrototypeOf(instance) as object | null;
       if (!prototype) continue;
       for (const method of this.scanner.getAllMethodNames(prototype)) {
         const fn = (instance as Record<string, unknown>)[method];
         if (typeof fn !== 'function') continue;
         const options = this.reflector.get<ScheduledJobOptions | undefined>(SCHEDULED_JOB_METADATA, fn);
-        const run = (context: JobContext): Promise<unknown> => Promise.resolve(fn.call(instance, context));
-        if (options) this.add(options, `${wrapper.name}.${method}`, run);
+        if (!options) continue;
+        const source = `${wrapper.name}.${method}`;
+        if (!wrapper.isDependencyTreeStatic()) {
+          throw new Error(
+            `@ScheduledJob on ${source}: a job must live in a singleton provider, not a request-scoped one`,
+          );
+        }
+        this.add(options, source, (context) => Promise.resolve(fn.call(instance, context)));
       }
     }
     this.refuseSettingsForUnknownJobs();

@@ -83,11 +83,11 @@ if (!hasPostgres) console.warn('PostgreSQL unreachable: the multi-process jobs s
     for (const port of ports)
       apps.push(spawnService('../test/support/jobs-app.ts', { ...env, PORT: String(port) }));
     await Promise.all(
-      ports.map((port) => waitForStatus(`http://127.0.0.1:${port}/health/ready`, 200, 90_000)),
+      ports.map((port) => waitForStatus(`http://127.0.0.1:${port}/health/ready`, 200, 150_000)),
     );
     db = new Client({ connectionString: databaseUrl });
     await db.connect();
-  }, 120_000);
+  }, 180_000);
 
   afterAll(async () => {
     for (const app of live()) app.child.kill('SIGKILL');
@@ -170,7 +170,7 @@ if (!hasPostgres) console.warn('PostgreSQL unreachable: the multi-process jobs s
     const holder = await runningHold();
     const busy = cli(['jobs:run', 'probe-hold']);
     const waiting = cli(['jobs:run', 'probe-hold', '--wait']);
-    const refused = await busy.exited(90_000);
+    const refused = await busy.exited(180_000);
     expect(refused.code).toBe(JOB_ALREADY_RUNNING_EXIT_CODE);
     expect(refused.stderr.trim().split('\n')).toEqual([
       'error: job probe-hold is already running in another process; add --wait to wait for it',
@@ -183,7 +183,7 @@ if (!hasPostgres) console.warn('PostgreSQL unreachable: the multi-process jobs s
     expect((await runs('id = $1', [holder.id]))[0].outcome).toBe('running');
 
     writeFileSync(join(dir, RELEASE_FILE), '');
-    const waited = await waiting.exited(60_000);
+    const waited = await waiting.exited(120_000);
     expect(waited.code).toBe(0);
     expect(waited.stdout).toMatch(/^job probe-hold succeeded in \d+\.\d\ds: released\n$/);
     const [manual] = await runs(`job_name = 'probe-hold' AND triggered_by = 'manual'`);
@@ -192,10 +192,10 @@ if (!hasPostgres) console.warn('PostgreSQL unreachable: the multi-process jobs s
     expect(manual.started).toBeGreaterThanOrEqual(released.finished!);
     const all = await runs(`job_name = 'probe-hold' AND outcome <> 'running'`);
     for (let i = 1; i < all.length; i++) expect(all[i].started).toBeGreaterThanOrEqual(all[i - 1].finished!);
-  });
+  }, 240_000); // two CLI processes, each booting the app's modules
 
   it('SIGTERM: a run that cannot finish within SHUTDOWN_TIMEOUT is recorded as interrupted; short ones finish', async () => {
-    rmSync(join(dir, RELEASE_FILE));
+    rmSync(join(dir, RELEASE_FILE), { force: true });
     const held = await runningHold();
     const running = live();
     for (const app of running) app.child.kill('SIGTERM');

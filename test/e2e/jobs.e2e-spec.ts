@@ -265,7 +265,7 @@ describe.each(testDatabases())('jobs on $name', (database) => {
             PROBE_DIR: jobs.dir,
           },
           args,
-        ).exited(60_000);
+        ).exited(180_000);
 
       it(`jobs:run exits ${JOB_ALREADY_RUNNING_EXIT_CODE} while the app holds the lease, runs a free job, and names an unknown one`, async () => {
         const holding = jobs.runner.runOnce('probe-hold');
@@ -293,43 +293,45 @@ describe.each(testDatabases())('jobs on $name', (database) => {
         );
         expect(list.stdout).toMatch(/^ {2}next run: \d{4}-\d\d-\d\d \d\d:00:00Z$/m); // prune-refresh-tokens, hourly
 
-        const free = await cli(['jobs:run', 'probe']);
+        const [free, unknown] = await Promise.all([cli(['jobs:run', 'probe']), cli(['jobs:run', 'nope'])]);
         expect(free).toMatchObject({ code: 0, stderr: '' });
         expect(free.stdout).toMatch(/^job probe succeeded in \d+\.\d\ds: probed\n$/);
         const row = await jobs.runs.findOneByOrFail({ jobName: 'probe' });
         expect(row).toMatchObject({ triggeredBy: 'manual', outcome: 'succeeded' });
         expect(row.instance).not.toBe(INSTANCE);
-
-        const unknown = await cli(['jobs:run', 'nope']);
         expect(unknown.code).toBe(1);
         expect(unknown.stderr.trim().split('\n')).toEqual([
           expect.stringMatching(/^error: no job named "nope"; the jobs are: items-report, probe, /),
         ]);
-      });
+      }, 240_000); // four CLI processes, each booting the app's modules
     });
   }
 });
 
 describe('jobs: settings', () => {
-  it.each([
-    [
-      { JOB_ITEMS_REPORT_SCHEDULE: '61 * * * *' },
-      'settings: JOB_ITEMS_REPORT_SCHEDULE must be a cron expression',
-    ],
-    [
-      { JOB_ITEMS_REPROT_ENABLED: 'false' },
+  it('a bad cron expression, or a variable that names no job, stops the start-up with one line naming it', async () => {
+    const start = async (env: Record<string, string>) => {
+      const dir = mkdtempSync(join(tmpdir(), 'jobs-settings-'));
+      const database = `sqlite:///${join(dir, 'db.sqlite3')}`;
+      return spawnService('main.ts', {
+        ...testEnv(testSettings(), database),
+        PORT: String(await freePort()),
+        ...env,
+      }).exited(180_000);
+    };
+    const [badCron, unknownJob] = await Promise.all([
+      start({ JOB_ITEMS_REPORT_SCHEDULE: '61 * * * *' }),
+      start({ JOB_ITEMS_REPROT_ENABLED: 'false' }),
+    ]);
+    expect(badCron.code).toBe(1);
+    expect(badCron.stderr.trim().split('\n')).toEqual([
+      'settings: JOB_ITEMS_REPORT_SCHEDULE must be a cron expression such as "0 3 * * *" (minute hour day month weekday), or six fields with seconds first: Field value (61) is out of range',
+    ]);
+    expect(unknownJob.code).toBe(1);
+    expect(unknownJob.stderr.trim().split('\n')).toEqual([
       'settings: JOB_ITEMS_REPROT_ENABLED names no job "items-reprot"; the jobs are: items-report, prune-job-history, prune-refresh-tokens',
-    ],
-  ])('%j stops the start-up with one line naming the variable', async (env, line) => {
-    const dir = mkdtempSync(join(tmpdir(), 'jobs-settings-'));
-    const result = await spawnService('main.ts', {
-      ...testEnv(testSettings(), `sqlite:///${join(dir, 'db.sqlite3')}`),
-      PORT: String(await freePort()),
-      ...env,
-    }).exited(60_000);
-    expect(result.code).toBe(1);
-    expect(result.stderr.trim().split('\n')).toEqual([expect.stringContaining(line)]);
-  });
+    ]);
+  }, 240_000);
 });
 
 /** The variables a child process needs to load the same settings as `settings`. */

@@ -1,13 +1,9 @@
-import { ConsoleLogger, DynamicModule, INestApplicationContext, LogLevel, Type } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import type { DynamicModule, INestApplicationContext, LogLevel, Type } from '@nestjs/common';
 import { Command, InvalidArgumentError } from 'commander';
-import { AppModule } from '../../app.module';
 import { JOB_ALREADY_RUNNING_EXIT_CODE } from '../../jobs/jobs.constants';
-import { JobHistory } from '../../jobs/job-history.service';
-import { JobDefinition, JobRegistry, UnknownJobError } from '../../jobs/job-registry';
-import { JobRun } from '../../jobs/job-run.entity';
-import { describeRun, JobRunner, RunResult } from '../../jobs/job-runner.service';
-import { nextTicks } from '../../jobs/job-ticks';
+import type { JobDefinition } from '../../jobs/job-registry';
+import type { JobRun } from '../../jobs/job-run.entity';
+import type { RunResult } from '../../jobs/job-runner.service';
 import { jobVariable } from '../../settings/jobs.schema';
 import { Settings } from '../../settings/settings';
 import { CliError } from '../cli-error';
@@ -32,10 +28,12 @@ export function registerJobsCommands(
     .action(async (options: { json?: boolean }) => {
       const settings = loadSettings();
       await withJobs(settings, modules, async (app) => {
+        const { JobHistory } = await import('../../jobs/job-history.service');
+        const { JobRegistry } = await import('../../jobs/job-registry');
         const history = app.get(JobHistory);
         for (const job of app.get(JobRegistry).list()) {
           const last = await history.latest(job.name);
-          const next = nextRun(job, settings);
+          const next = await nextRun(job, settings);
           if (options.json) {
             process.stdout.write(
               `${JSON.stringify({ name: job.name, description: job.description, schedule: job.schedule, timeZone: job.timeZone, isEnabled: job.isEnabled, timeoutSeconds: job.timeoutMs / 1000, nextRun: next, lastRun: last })}\n`,
@@ -69,6 +67,8 @@ export function registerJobsCommands(
     )
     .action(async (name: string, options: { wait?: boolean; waitTimeout?: number }) => {
       await withJobs(loadSettings(), modules, async (app, stopped) => {
+        const { JobRegistry, UnknownJobError } = await import('../../jobs/job-registry');
+        const { describeRun, JobRunner } = await import('../../jobs/job-runner.service');
         const runner = app.get(JobRunner);
         try {
           app.get(JobRegistry).get(name);
@@ -91,12 +91,17 @@ export function registerJobsCommands(
             result = await runner.runOnce(name);
           }
         }
-        report(name, result, Boolean(options.wait));
+        report(name, result, Boolean(options.wait), describeRun);
       });
     });
 }
 
-function report(name: string, result: RunResult, waited: boolean): void {
+function report(
+  name: string,
+  result: RunResult,
+  waited: boolean,
+  describeRun: (name: string, result: Extract<RunResult, { status: 'ran' }>) => string,
+): void {
   if (result.status === 'ran') {
     if (result.outcome === 'succeeded') {
       process.stdout.write(`job ${describeRun(name, result)}\n`);
@@ -128,6 +133,25 @@ async function withJobs(
   modules: Modules,
   work: (app: INestApplicationContext, stopped: AbortSignal) => Promise<void>,
 ): Promise<void> {
+  // Loaded here, not at the top: the other commands (keygen, migrate…) must not pay for the whole app.
+  const [{ NestFactory }, { AppModule }, { ConsoleLogger }] = await Promise.all([
+    import('@nestjs/core'),
+    import('../../app.module'),
+    import('@nestjs/common'),
+  ]);
+  /** Nest's console logger with every line on stderr: stdout carries only the command's output. */
+  class StderrLogger extends ConsoleLogger {
+    protected override printMessages(
+      messages: unknown[],
+      context?: string,
+      logLevel?: LogLevel,
+      _stream?: 'stdout' | 'stderr',
+      errorStack?: unknown,
+      params?: Record<string, unknown>,
+    ): void {
+      super.printMessages(messages, context, logLevel, 'stderr', errorStack, params);
+    }
+  }
   // The CLI never schedules; it runs one job, or reads the history.
   const cliSettings: Settings = Object.freeze({
     ...settings,
@@ -153,22 +177,9 @@ async function withJobs(
   }
 }
 
-/** Nest's console logger with every line on stderr: stdout carries only the command's output. */
-class StderrLogger extends ConsoleLogger {
-  protected override printMessages(
-    messages: unknown[],
-    context?: string,
-    logLevel?: LogLevel,
-    _stream?: 'stdout' | 'stderr',
-    errorStack?: unknown,
-    params?: Record<string, unknown>,
-  ): void {
-    super.printMessages(messages, context, logLevel, 'stderr', errorStack, params);
-  }
-}
-
-function nextRun(job: JobDefinition, settings: Settings): Date | null {
+async function nextRun(job: JobDefinition, settings: Settings): Promise<Date | null> {
   if (!job.isEnabled || !settings.jobs.enabled) return null;
+  const { nextTicks } = await import('../../jobs/job-ticks');
   return nextTicks(job.schedule, job.timeZone, new Date())[0] ?? null;
 }
 
