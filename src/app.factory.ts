@@ -1,4 +1,4 @@
-import { ModuleMetadata } from '@nestjs/common';
+import { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
@@ -12,13 +12,13 @@ import { Settings } from './settings/settings';
 /** Builds the whole app, HTTP and bus, not yet started; main.ts and the e2e tests share it. */
 export async function createApp(
   settings: Settings,
-  extraImports: ModuleMetadata['imports'] = [],
+  modules: readonly (Type | DynamicModule)[] = [],
 ): Promise<NestFastifyApplication> {
   const logger = createRootLogger(settings);
   const nestLogger = new PinoLoggerService(logger);
   for (const warning of settings.warnings) logger.warn(`settings: ${warning}`);
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot(settings, extraImports),
+    AppModule.forRoot(settings, modules),
     createHttpAdapter(settings, logger),
     // Start-up errors reach main.ts as exceptions, so it can print one line instead of Nest exiting.
     { logger: nestLogger, abortOnError: false },

@@ -1,4 +1,4 @@
-import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
+import { DynamicModule, Module, Type } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module';
 import { BusModule } from './bus/bus.module';
 import { BusReadinessCheck } from './bus/bus.readiness-check';
@@ -8,6 +8,7 @@ import { HealthModule } from './health/health.module';
 import { MetricsModule } from './health/metrics.module';
 import { IndexController } from './http/index.controller';
 import { ItemsModule } from './items/items.module';
+import { JobsModule } from './jobs/jobs.module';
 import { Settings } from './settings/settings';
 import { SettingsModule } from './settings/settings.module';
 import { SyncModule } from './sync/sync.module';
@@ -16,8 +17,8 @@ import { UsersModule } from './users/users.module';
 /** The top of the import graph: wires the foundation and the feature modules. */
 @Module({})
 export class AppModule {
-  /** `extraImports`: more feature modules (tests declare replicas of their own this way). */
-  static forRoot(settings: Settings, extraImports: ModuleMetadata['imports'] = []): DynamicModule {
+  /** `modules`: more feature modules (tests add replicas and probe jobs of their own this way). */
+  static forRoot(settings: Settings, modules: readonly (Type | DynamicModule)[] = []): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -29,8 +30,9 @@ export class AppModule {
         SyncModule.forRoot(settings),
         HealthModule.forRoot([DatabaseReadinessCheck, BusReadinessCheck]),
         UsersModule.forRoot(settings),
+        JobsModule.forRoot(settings),
         ItemsModule,
-        ...extraImports,
+        ...modules,
       ],
       controllers: [IndexController],
     };

@@ -1,4 +1,5 @@
 import { INestApplicationContext, Logger } from '@nestjs/common';
+import { SettingsError } from './settings/settings-error';
 
 /**
  * SIGTERM/SIGINT close the app: the HTTP server stops accepting, in-flight requests finish,
@@ -34,6 +35,11 @@ export function stopOnSignals(app: INestApplicationContext, timeoutSeconds: numb
 export function exitOnStartupError(error: unknown, debug: boolean): never {
   const err = error instanceof Error ? error : new Error(String(error));
   const message = err.message.split('\n')[0];
+  // A setting found wrong only once the modules exist (JOB_<NAME>_* naming no job) reads like the rest.
+  if (err instanceof SettingsError) {
+    process.stderr.write(`settings: ${message}\n`);
+    process.exit(1);
+  }
   process.stderr.write(`startup failed: ${message}\n`);
   if (debug) process.stderr.write(`${err.stack}\n`);
   process.exit(1);

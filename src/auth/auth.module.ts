@@ -12,6 +12,7 @@ import { LOGIN_ATTEMPTS_STORE, MemoryLoginAttemptsStore } from './login-attempts
 import { LoginThrottleGuard } from './login-throttle.guard';
 import { MeController } from './me.controller';
 import { PasswordHasher } from './password';
+import { PruneRefreshTokensJob } from './prune-refresh-tokens.job';
 import { RefreshToken } from './refresh-token.entity';
 import { RefreshTokenFamily } from './refresh-token-family.entity';
 import { RefreshTokensService } from './refresh-tokens.service';
@@ -44,6 +45,7 @@ export class AuthModule {
         UsersService,
         RefreshTokensService,
         RefusedUsers,
+        PruneRefreshTokensJob,
         LoginThrottleGuard,
         {
           provide: LOGIN_ATTEMPTS_STORE,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, UnauthorizedException } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, IsNull, LessThan, Repository } from 'typeorm';
+import { DataSource, EntityManager, In, IsNull, LessThan, Repository } from 'typeorm';
 import { RefreshToken } from './refresh-token.entity';
 import { RefreshTokenFamily } from './refresh-token-family.entity';
 import { TOKEN_ERRORS, TokenClaims, TokenSubject } from './token-claims';
@@ -137,6 +137,29 @@ export class RefreshTokensService {
       .set({ revokedAt: now })
       .where('family_id = :familyId AND revoked_at IS NULL', { familyId })
       .execute();
+  }
+
+  /**
+   * Deletes up to `limit` rows whose expiry is before `before`: token rows first (used, revoked or
+   * not: such a token fails verification before its row is read), then families, which carry the
+   * revocation and go only once their newest token has expired too. Rows of unexpired used tokens
+   * stay, because presenting one again is how a stolen token is detected. Returns the count.
+   */
+  async deleteExpired(before: Date, limit: number): Promise<number> {
+    const tokens = await this.refreshTokens.find({
+      select: { jti: true },
+      where: { expiresAt: LessThan(before) },
+      take: limit,
+    });
+    if (tokens.length > 0) await this.refreshTokens.delete({ jti: In(tokens.map((row) => row.jti)) });
+    if (tokens.length === limit) return tokens.length;
+    const families = await this.families.find({
+      select: { familyId: true },
+      where: { expiresAt: LessThan(before) },
+      take: limit - tokens.length,
+    });
+    if (families.length > 0) await this.families.delete({ familyId: In(families.map((row) => row.familyId)) });
+    return tokens.length + families.length;
   }
 
   private async issueInFamily(

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { DynamicModule, Type } from '@nestjs/common';
 import { Command, CommanderError } from 'commander';
 import { loadSettings } from '../settings/load-settings';
 import { SettingsError } from '../settings/settings-error';
@@ -6,6 +7,7 @@ import { SERVICE_VERSION } from '../http/service-info';
 import { CliError } from './cli-error';
 import { registerBusDlqCommand } from './commands/bus-dlq.command';
 import { registerCreateUserCommand } from './commands/createuser.command';
+import { registerJobsCommands } from './commands/jobs.command';
 import { registerKeygenCommand } from './commands/keygen.command';
 import { registerMigrateCommands } from './commands/migrate.command';
 import { SyncCliExtensions } from './commands/sync-context';
@@ -14,9 +16,14 @@ import { registerSyncCommands } from './commands/sync.command';
 export interface CliOptions {
   /** Masters and replicas beyond the template's, for the `sync:*` commands. */
   readonly sync?: SyncCliExtensions;
+  /** Feature modules added to the app for the commands that boot it (`jobs:*`), as createApp does. */
+  readonly modules?: readonly (Type | DynamicModule)[];
 }
 
-/** `npm run cli -- <command>`: the same settings as the server, one-line errors, exit codes. */
+/**
+ * `npm run cli -- <command>`: the same settings as the server, one-line errors, exit codes.
+ * `options` extend the app for the commands that need more than the template's own parts.
+ */
 export function buildProgram(options: CliOptions = {}): Command {
   const program = new Command('cli')
     .description('Operations for this service (same settings as the server)')
@@ -28,6 +35,7 @@ export function buildProgram(options: CliOptions = {}): Command {
   registerCreateUserCommand(program, () => loadSettings());
   registerBusDlqCommand(program, () => loadSettings());
   registerSyncCommands(program, () => loadSettings(), options.sync);
+  registerJobsCommands(program, () => loadSettings(), options.modules ?? []);
   return program;
 }
 

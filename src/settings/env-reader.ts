@@ -22,6 +22,13 @@ export class EnvReader {
     return this.string(name) !== undefined;
   }
 
+  /** Names of the set (non-blank) variables that match `pattern`, for families like JOB_<NAME>_*. */
+  namesMatching(pattern: RegExp): string[] {
+    return Object.keys(this.raw)
+      .filter((name) => pattern.test(name) && this.has(name))
+      .sort();
+  }
+
   bool(name: string, fallback: boolean): boolean {
     const value = this.string(name)?.toLowerCase();
     if (value === undefined) return fallback;

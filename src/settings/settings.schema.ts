@@ -4,6 +4,7 @@ import { EnvReader, RawEnv } from './env-reader';
 import { SettingsError } from './settings-error';
 import { parseBusSettings } from './bus.schema';
 import { parseSyncSettings } from './sync.schema';
+import { parseJobsSettings } from './jobs.schema';
 import { DatabaseSettings, LogLevel, Settings, SignKeySetting } from './settings';
 
 const MIN_SECRET_KEY_LENGTH = 32;
@@ -53,6 +54,7 @@ export function parseSettings(raw: RawEnv, defaults: SchemaDefaults): Settings {
     auth: parseAuthSettings(env, debug, database.type),
     bus: parseBusSettings(env, serviceName, shutdownTimeoutSeconds),
     sync: parseSyncSettings(env),
+    jobs: parseJobsSettings(env),
     warnings: Object.freeze(warnings),
   });
 }

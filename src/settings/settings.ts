@@ -1,6 +1,7 @@
 import { AuthSettings } from './auth.schema';
 import { BusSettings } from './bus.schema';
 import { SyncSettings } from './sync.schema';
+import { JobsSettings } from './jobs.schema';
 
 export type DatabaseSettings =
   { readonly type: 'sqlite'; readonly path: string } | { readonly type: 'postgres'; readonly url: string };
@@ -40,6 +41,8 @@ export interface Settings {
   readonly bus: BusSettings;
   /** Retries, expiry and relay of data sync (django-cqrs). */
   readonly sync: SyncSettings;
+  /** Whether this process schedules jobs, their time zone, history retention, per-job overrides. */
+  readonly jobs: JobsSettings;
   /** Warnings found while loading; logged once the logger exists. */
   readonly warnings: readonly string[];
 }

@@ -4,6 +4,7 @@ import { CreateSyncTables1764300000000 } from './1764300000000-create-sync-table
 import { AddSyncColumns1764300000001 } from './1764300000001-add-sync-columns';
 import { CreateLoginAttempts1764600000000 } from './1764600000000-create-login-attempts';
 import { CreateRefreshTokenFamilies1764610000000 } from './1764610000000-create-refresh-token-families';
+import { CreateJobRuns1764700000000 } from './1764700000000-create-job-runs';
 
 /**
  * Every migration, oldest first. Listed explicitly (not globbed) so the same list works
@@ -16,4 +17,5 @@ export const MIGRATIONS = [
   AddSyncColumns1764300000001,
   CreateLoginAttempts1764600000000,
   CreateRefreshTokenFamilies1764610000000,
+  CreateJobRuns1764700000000,
 ];
