@@ -158,7 +158,8 @@ export class RefreshTokensService {
       where: { expiresAt: LessThan(before) },
       take: limit - tokens.length,
     });
-    if (families.length > 0) await this.families.delete({ familyId: In(families.map((row) => row.familyId)) });
+    if (families.length > 0)
+      await this.families.delete({ familyId: In(families.map((row) => row.familyId)) });
     return tokens.length + families.length;
   }
 

@@ -54,7 +54,11 @@ export class HealthController {
       void reply.status(503);
       const down = Object.keys(critical.error ?? {});
       // The raw reasons (hosts, database and user names) are in the log line Terminus writes.
-      return { statusCode: 503, message: `not ready: ${down.join(', ') || 'unknown'}`, ...this.shown(result) };
+      return {
+        statusCode: 503,
+        message: `not ready: ${down.join(', ') || 'unknown'}`,
+        ...this.shown(result),
+      };
     }
   }
 

@@ -1,4 +1,4 @@
-import { ModuleMetadata } from '@nestjs/common';
+import { DynamicModule, Type } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../src/app.factory';
 import { loadSettings } from '../../src/settings/load-settings';
@@ -39,7 +39,7 @@ export function testSettings(env: Record<string, string> = {}): Settings {
 export async function startTestApp(
   env: Record<string, string> = {},
   configure?: (app: NestFastifyApplication) => void,
-  extraImports: ModuleMetadata['imports'] = [],
+  extraImports: readonly (Type | DynamicModule)[] = [],
 ): Promise<TestApp> {
   const settings = testSettings(env);
   const app = await createApp(settings, extraImports);
