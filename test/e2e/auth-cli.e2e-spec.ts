@@ -3,8 +3,14 @@ import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import Database from 'better-sqlite3';
+import { Command } from 'commander';
+import { DataSource, QueryRunner } from 'typeorm';
 import { PasswordHasher } from '../../src/auth/password';
+import { User } from '../../src/auth/user.entity';
+import { registerCreateUserCommand } from '../../src/cli/commands/createuser.command';
+import { createDataSource } from '../../src/database/data-source';
+import { createScratchDatabase, testDatabases } from '../support/database';
+import { testSettings } from '../support/test-app';
 
 const ROOT = resolve(__dirname, '..', '..');
 
@@ -67,27 +73,32 @@ describe('cli: keygen', () => {
   });
 });
 
-describe('cli: createuser', () => {
+describe.each(testDatabases())('cli: createuser on $name', (database) => {
   let env: Record<string, string>;
-  let dbFile: string;
+  let databaseUrl: string;
+  let scratch: { drop(): Promise<void> } | null = null;
+  let reader: DataSource;
 
   beforeAll(async () => {
     const dir = await mkdtemp(join(tmpdir(), 'createuser-test-'));
-    dbFile = join(dir, 'db.sqlite3');
-    env = { DATABASE_URL: `sqlite:///${dbFile}`, JWT_DEV_KEYS_DIR: join(dir, 'keys') };
+    // Fixed usernames: on PostgreSQL a database of its own, not the run's shared one.
+    if (database.name === 'postgres') {
+      const created = await createScratchDatabase('createuser');
+      scratch = created;
+      databaseUrl = created.url;
+    } else {
+      databaseUrl = database.url();
+    }
+    env = { DATABASE_URL: databaseUrl, JWT_DEV_KEYS_DIR: join(dir, 'keys') };
     expect((await cli(['migrate'], env)).code).toBe(0);
+    reader = await createDataSource(testSettings({ DATABASE_URL: databaseUrl }), [User]).initialize();
+  });
+  afterAll(async () => {
+    await reader?.destroy();
+    await scratch?.drop();
   });
 
-  const row = (username: string) => {
-    const db = new Database(dbFile, { readonly: true });
-    try {
-      return db
-        .prepare('SELECT password_hash, roles, is_active FROM users WHERE username = ?')
-        .get(username) as { password_hash: string; roles: string; is_active: number } | undefined;
-    } finally {
-      db.close();
-    }
-  };
+  const row = (username: string) => reader.getRepository(User).findOneBy({ username });
 
   it('reads the password from stdin with --password-stdin and stores a scrypt hash and the roles', async () => {
     const run = await cli(
@@ -97,33 +108,28 @@ describe('cli: createuser', () => {
     );
     expect(run).toMatchObject({ code: 0, stderr: '' });
     expect(run.stdout).toMatch(/^created user alice \(id [0-9a-f-]{36}\) with roles admin, items:write\n$/);
-    const stored = row('alice')!;
-    expect(stored.roles).toBe('admin,items:write');
-    await expect(new PasswordHasher().verify('a-long-password', stored.password_hash)).resolves.toBe(true);
+    const stored = (await row('alice'))!;
+    expect(stored.roles).toEqual(['admin', 'items:write']);
+    await expect(new PasswordHasher().verify('a-long-password', stored.passwordHash)).resolves.toBe(true);
     // Queued for the verify-only services (data sync `user`), without the hash.
-    const db = new Database(dbFile, { readonly: true });
-    try {
-      const queued = db
-        .prepare("SELECT signal_type, routing_key, payload FROM sync_outbox WHERE cqrs_id = 'user'")
-        .all() as { signal_type: string; routing_key: string; payload: string }[];
-      expect(queued).toHaveLength(1);
-      expect(queued[0]).toMatchObject({ signal_type: 'SAVE', routing_key: 'user' });
-      expect(JSON.parse(queued[0].payload)).toMatchObject({
-        instance_data: { username: 'alice', cqrs_revision: 0 },
-      });
-      expect(queued[0].payload).not.toContain('scrypt');
-    } finally {
-      db.close();
-    }
+    const queued = await reader.query<{ signal_type: string; routing_key: string; payload: string }[]>(
+      "SELECT signal_type, routing_key, payload FROM sync_outbox WHERE cqrs_id = 'user'",
+    );
+    expect(queued).toHaveLength(1);
+    expect(queued[0]).toMatchObject({ signal_type: 'SAVE', routing_key: 'user' });
+    expect(JSON.parse(queued[0].payload)).toMatchObject({
+      instance_data: { username: 'alice', cqrs_revision: 0 },
+    });
+    expect(queued[0].payload).not.toContain('scrypt');
   });
 
   it('takes the password from CREATEUSER_PASSWORD', async () => {
     expect((await cli(['createuser', 'bob'], { ...env, CREATEUSER_PASSWORD: 'another-password' })).code).toBe(
       0,
     );
-    await expect(new PasswordHasher().verify('another-password', row('bob')!.password_hash)).resolves.toBe(
-      true,
-    );
+    await expect(
+      new PasswordHasher().verify('another-password', (await row('bob'))!.passwordHash),
+    ).resolves.toBe(true);
   });
 
   it.each([
@@ -151,15 +157,20 @@ describe('cli: createuser', () => {
   });
 
   it('tells the user to migrate first on an empty database', async () => {
+    const empty = database.name === 'postgres' ? await createScratchDatabase('createuser_empty') : null;
     const dir = await mkdtemp(join(tmpdir(), 'createuser-test-'));
     await writeFile(join(dir, 'db.sqlite3'), '');
-    const run = await cli(['createuser', 'dave'], {
-      DATABASE_URL: `sqlite:///${join(dir, 'db.sqlite3')}`,
-      CREATEUSER_PASSWORD: 'a-long-password',
-    });
-    expect(run.stderr.trim()).toBe(
-      'error: the users table does not exist: run `npm run cli -- migrate` first',
-    );
+    try {
+      const run = await cli(['createuser', 'dave'], {
+        DATABASE_URL: empty ? empty.url : `sqlite:///${join(dir, 'db.sqlite3')}`,
+        CREATEUSER_PASSWORD: 'a-long-password',
+      });
+      expect(run.stderr.trim()).toBe(
+        'error: the users table does not exist: run `npm run cli -- migrate` first',
+      );
+    } finally {
+      await empty?.drop();
+    }
   });
 
   /** Runs createuser on a real pseudo-terminal (util-linux `script`) and types at the prompts. */
@@ -186,15 +197,52 @@ describe('cli: createuser', () => {
     expect(typed.code).toBe(0);
     expect(typed.output).toContain('created user erin');
     expect(typed.output).not.toContain('typed-secret-1');
-    await expect(new PasswordHasher().verify('typed-secret-1', row('erin')!.password_hash)).resolves.toBe(
-      true,
-    );
+    await expect(
+      new PasswordHasher().verify('typed-secret-1', (await row('erin'))!.passwordHash),
+    ).resolves.toBe(true);
   });
+
+  if (database.name === 'postgres') {
+    it('gives back every pooled connection it takes before it closes the pool', async () => {
+      // destroy() releases what is still taken, so the count is read when destroy() is called.
+      const runners: QueryRunner[] = [];
+      let takenAtDestroy = -1;
+      const createQueryRunner = DataSource.prototype.createQueryRunner;
+      const destroy = DataSource.prototype.destroy;
+      const spies = [
+        jest.spyOn(DataSource.prototype, 'createQueryRunner').mockImplementation(function (
+          this: DataSource,
+          ...args: Parameters<DataSource['createQueryRunner']>
+        ) {
+          const runner = createQueryRunner.apply(this, args);
+          runners.push(runner);
+          return runner;
+        }),
+        jest.spyOn(DataSource.prototype, 'destroy').mockImplementation(function (this: DataSource) {
+          takenAtDestroy = runners.filter((runner) => !runner.isReleased).length;
+          return destroy.apply(this);
+        }),
+        jest.spyOn(console, 'log').mockImplementation(() => undefined),
+      ];
+      const program = new Command('cli').exitOverride();
+      registerCreateUserCommand(program, () => testSettings({ DATABASE_URL: databaseUrl }));
+      process.env.CREATEUSER_PASSWORD = 'a-long-password';
+      try {
+        await program.parseAsync(['node', 'cli', 'createuser', 'gina']);
+      } finally {
+        delete process.env.CREATEUSER_PASSWORD;
+        for (const spy of spies) spy.mockRestore();
+      }
+      expect(await row('gina')).not.toBeNull();
+      expect(runners.length).toBeGreaterThan(0);
+      expect(takenAtDestroy).toBe(0);
+    });
+  }
 
   it('refuses two different passwords typed at the prompts', async () => {
     const typed = await typeAtPrompts('frank', ['typed-secret-1', 'typed-secret-2']);
     expect(typed.code).not.toBe(0);
     expect(typed.output).toContain('error: the passwords do not match');
-    expect(row('frank')).toBeUndefined();
+    expect(await row('frank')).toBeNull();
   });
 });

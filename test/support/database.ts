@@ -49,6 +49,28 @@ export async function truncateTables(databaseUrl: string, tables: readonly strin
   }
 }
 
+/**
+ * A PostgreSQL database of its own on the test server (for suites that must not share the run's
+ * database, e.g. fixed usernames); `drop()` removes it.
+ */
+export async function createScratchDatabase(prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `test_${prefix}_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+  const url = new URL(POSTGRES_SERVER_URL);
+  url.pathname = `/${name}`;
+  assertTestDatabase(url.toString());
+  const admin = async (sql: string) => {
+    const client = new Client({ connectionString: POSTGRES_SERVER_URL });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE "${name}"`);
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+}
+
 /** Refuses to touch any database whose name does not say it is for tests. */
 export function assertTestDatabase(url: string): void {
   const name = new URL(url).pathname.slice(1);

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { DataSource } from 'typeorm';
 import { PasswordHasher } from '../../auth/password';
 import { AUTH_ENTITIES } from '../../auth/auth.module';
 import { User } from '../../auth/user.entity';
@@ -37,7 +38,7 @@ export function registerCreateUserCommand(program: Command, loadSettings: () => 
         .filter((role) => role !== '');
       const dataSource = await createDataSource(settings, AUTH_ENTITIES).initialize();
       try {
-        if (!(await dataSource.createQueryRunner().hasTable('users'))) {
+        if (!(await hasUsersTable(dataSource))) {
           throw new CliError('the users table does not exist: run `npm run cli -- migrate` first');
         }
         // On a login service the user also goes to the outbox, so the running app's relay
@@ -59,6 +60,16 @@ export function registerCreateUserCommand(program: Command, loadSettings: () => 
         await dataSource.destroy();
       }
     });
+}
+
+/** The runner holds a pooled connection (PostgreSQL) until it is released. */
+export async function hasUsersTable(dataSource: DataSource): Promise<boolean> {
+  const queryRunner = dataSource.createQueryRunner();
+  try {
+    return await queryRunner.hasTable('users');
+  } finally {
+    await queryRunner.release();
+  }
 }
 
 async function readPassword(fromStdin: boolean): Promise<string> {
