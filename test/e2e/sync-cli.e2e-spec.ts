@@ -6,7 +6,7 @@ import { Item } from '../../src/items/item.entity';
 import { SqlParameters } from '../../src/sync/sql-values';
 import { TABLES } from '../../src/sync/sync.constants';
 import { requireBroker, sleep, TEST_AMQP_URL, uniqueName } from '../support/broker';
-import { buildProgram } from '../../src/cli/cli';
+import { buildProgram, runCli } from '../../src/cli/cli';
 import { CLI_ENTRY, CliRun, runCliProcess } from '../support/cli-process';
 import { testDatabases, truncateTables } from '../support/database';
 import { CqrsProbe } from '../support/sync-testbed';
@@ -252,6 +252,35 @@ describe('npm run cli -- sync:* with bad arguments', () => {
     expect((await runCliProcess(CLI_ENTRY, ['migrate'], env)).code).toBe(0);
   });
 
+  /**
+   * `runCli` exactly as src/cli/cli.ts calls it, in this process with `env` swapped into the
+   * environment (a process start costs seconds here; the cases below each have one of those too).
+   */
+  async function runInProcess(args: string[]): Promise<CliRun> {
+    const added = { LOCAL_ENV_FILE: 'none', DEBUG: 'true', LOG_LEVEL: 'error', ...env };
+    const saved = Object.fromEntries(Object.keys(added).map((name) => [name, process.env[name]]));
+    Object.assign(process.env, added);
+    let stdout = '';
+    let stderr = '';
+    const out = jest
+      .spyOn(process.stdout, 'write')
+      .mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
+    const err = jest
+      .spyOn(process.stderr, 'write')
+      .mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+    try {
+      const code = await runCli(args);
+      return { code, stdout, stderr };
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+      process.exitCode = undefined;
+      for (const [name, value] of Object.entries(saved))
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+    }
+  }
+
   it.each([
     [
       ['sync:resync', 'nope'],
@@ -307,11 +336,24 @@ describe('npm run cli -- sync:* with bad arguments', () => {
       ['sync:cleanup', '--older-than', 'soon'],
       "error: option '--older-than <duration>' argument 'soon' is invalid. must be a duration such as 90s, 30m, 12h, 7d or 2w",
     ],
+  ])('%j', async (args, message) => {
+    expect(await runInProcess(args)).toEqual({ code: 1, stdout: '', stderr: `${message}\n` });
+  });
+
+  it.each([
+    [
+      ['sync:resync', 'nope'],
+      'error: this service is not the master of cqrs_id "nope" (it masters: item, user)',
+    ],
+    [['sync:diff', 'item'], "error: required option '--replica <queue>' not specified"],
     [['sync:diff-sync'], 'error: the diff stream is empty: line 1 must be "<cqrs_id>,<time>"'],
     [['sync:diff-replica'], 'error: the diff stream is empty: line 1 must be "<cqrs_id>,<time>"'],
-  ])('%j', async (args, message) => {
-    const run = await runCliProcess(CLI_ENTRY, args, env);
-    expect(run).toEqual({ code: 1, stdout: '', stderr: `${message}\n` });
+  ])('%j (a real process)', async (args, message) => {
+    expect(await runCliProcess(CLI_ENTRY, args, env)).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `${message}\n`,
+    });
   });
 
   it('documents every sync command in --help', async () => {

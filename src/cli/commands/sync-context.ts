@@ -1,4 +1,4 @@
-import { Logger, LoggerService } from '@nestjs/common';
+import { LoggerService } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { User } from '../../auth/user.entity';
 import { BusClient } from '../../bus/bus.client';
@@ -56,7 +56,6 @@ export class SyncCli {
   ) {}
 
   static async open(settings: Settings, extensions: SyncCliExtensions = {}): Promise<SyncCli> {
-    Logger.overrideLogger(new CliLogger(settings.logLevel === 'debug' || settings.logLevel === 'trace'));
     const entities = [...TEMPLATE_ENTITIES, ...(extensions.entities ?? [])];
     const dataSource = await openDatabase(settings.database, entities);
     try {
@@ -177,7 +176,7 @@ export async function openDatabase(
 }
 
 /** Nest's Logger (used by the relay) in a CLI: warnings and errors as lines on stderr, never stdout. */
-class CliLogger implements LoggerService {
+export class CliLogger implements LoggerService {
   constructor(private readonly isVerbose: boolean) {}
 
   log(message: unknown): void {

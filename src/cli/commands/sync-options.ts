@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { Logger } from '@nestjs/common';
 import { Command, InvalidArgumentError } from 'commander';
 import { QueryFailedError } from 'typeorm';
 import { describeError } from '../../bus/bus.errors';
@@ -9,7 +10,7 @@ import { DiffStreamError } from '../../sync/sync-diff-stream';
 import { SyncFilterError } from '../../sync/sync-filter';
 import { SyncRegistrationError } from '../../sync/sync.registry';
 import { CliError } from '../cli-error';
-import { SyncCli, SyncCliExtensions } from './sync-context';
+import { CliLogger, SyncCli, SyncCliExtensions } from './sync-context';
 
 /** Shared by the `sync:*` commands: how they open the service, parse options and fail. */
 export interface SyncCommandContext {
@@ -27,7 +28,9 @@ export async function withSyncCli(
   context: SyncCommandContext,
   work: (cli: SyncCli) => Promise<void>,
 ): Promise<void> {
-  const cli = await SyncCli.open(context.loadSettings(), context.extensions);
+  const settings = context.loadSettings();
+  Logger.overrideLogger(new CliLogger(settings.logLevel === 'debug' || settings.logLevel === 'trace'));
+  const cli = await SyncCli.open(settings, context.extensions);
   try {
     await work(cli);
   } catch (error) {

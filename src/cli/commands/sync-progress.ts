@@ -25,7 +25,8 @@ export class Progress {
     const bar = new SingleBar(
       {
         stream: process.stderr,
-        format: `${label.padEnd(12)} [{bar}] {percentage}% | {value}/{total} | {duration_formatted} elapsed, ETA {eta_formatted}`,
+        // No ETA: cli-progress prints garbage for it when a total turns out to be 0.
+        format: `${label.padEnd(12)} [{bar}] {percentage}% | {value}/{total} | {duration_formatted}`,
         hideCursor: true,
         barsize: 30,
       },
