@@ -44,15 +44,13 @@ describe(JobRegistry.name, () => {
   it('finds @ScheduledJob methods with their defaults, and runs them on their instance', async () => {
     const registry = await registryWith([ReportJobs]);
     expect(
-      registry
-        .list()
-        .map(({ name, schedule, isEnabled, timeoutMs, description }) => ({
-          name,
-          schedule,
-          isEnabled,
-          timeoutMs,
-          description,
-        })),
+      registry.list().map(({ name, schedule, isEnabled, timeoutMs, description }) => ({
+        name,
+        schedule,
+        isEnabled,
+        timeoutMs,
+        description,
+      })),
     ).toEqual([
       { name: 'cleanup', schedule: '@hourly', isEnabled: true, timeoutMs: 300_000, description: '' },
       {
