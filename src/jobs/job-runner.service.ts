@@ -91,6 +91,11 @@ export class JobRunner implements OnModuleDestroy {
         instance: this.instance,
       });
       if (!isNew) return this.skip(name, 'already-ran');
+      if (this.isStopping) {
+        // stop() began while the row was being written and will not wait for this run.
+        await this.history.finish(runId, 'interrupted', 'the process was stopping before the run began');
+        return this.skip(name, 'shutting-down');
+      }
       const run = this.execute(job, runId, scheduledAt, claim);
       claim = null; // execute() owns it now and releases it when the job settles
       return await run;
@@ -122,9 +127,7 @@ export class JobRunner implements OnModuleDestroy {
       (entry): entry is [string, ActiveRun] => entry[1] !== 'claiming',
     );
     if (runs.length === 0) return;
-    this.logger.log(
-      `waiting up to ${Math.round(budgetMs / 1000)}s for ${runs.map(([name]) => name).join(', ')}`,
-    );
+    this.logger.log(`waiting up to ${inSeconds(budgetMs)} for ${runs.map(([name]) => name).join(', ')}`);
     let timer: NodeJS.Timeout | undefined;
     const isDone = await Promise.race([
       Promise.all(runs.map(([, run]) => run.settled)).then(() => true),
@@ -132,7 +135,7 @@ export class JobRunner implements OnModuleDestroy {
     ]);
     clearTimeout(timer);
     if (isDone) return;
-    const reason = `the process was stopped and the run did not finish within ${Math.round(budgetMs / 1000)}s`;
+    const reason = `the process was stopped and the run did not finish within ${inSeconds(budgetMs)}`;
     for (const [, run] of runs) run.controller.abort(new JobAbort('interrupted', reason));
     await Promise.all(runs.map(([, run]) => run.recorded.catch(() => undefined)));
     // A job that ignores its signal still runs, but the process is about to exit: let the claim go.
@@ -205,6 +208,11 @@ export class JobRunner implements OnModuleDestroy {
     this.logger.debug(`${name}: skipped (${reason})`);
     return { status: 'skipped', reason };
   }
+}
+
+/** `1.5s`, `23s` */
+function inSeconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(1))}s`;
 }
 
 function describe(error: unknown): string {

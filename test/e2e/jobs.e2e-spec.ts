@@ -67,7 +67,8 @@ describe.each(testDatabases())('jobs on $name', (database) => {
   const databaseUrl = database.url();
 
   beforeAll(async () => {
-    jobs = await startJobsApp(databaseUrl);
+    // probe would tick every second, but this process schedules nothing: runs below are by hand.
+    jobs = await startJobsApp(databaseUrl, { JOBS_ENABLED: 'false', JOB_PROBE_ENABLED: 'true' });
   });
   afterAll(() => jobs?.app.close());
   beforeEach(async () => {
@@ -100,6 +101,11 @@ describe.each(testDatabases())('jobs on $name', (database) => {
     const claim = await jobs.app.get<JobLock>(JOB_LOCK).tryClaim('probe-hold');
     expect(claim).not.toBeNull(); // released with the run
     await claim!.release();
+  });
+
+  it('JOBS_ENABLED=false: the process schedules no job, even one that is enabled', async () => {
+    await sleep(2100);
+    expect(await jobs.runs.countBy({ jobName: 'probe' })).toBe(0);
   });
 
   it('runs a scheduled tick once: a tick that already has a run is skipped, manual runs are not', async () => {
