@@ -5,6 +5,9 @@ import { testKeyPair } from '../support/keys';
 import { spawnService, waitForStatus } from '../support/spawn-service';
 import { freePort } from '../support/ports';
 
+// Each case spawns the service; on a loaded machine one start can take tens of seconds.
+jest.setTimeout(120_000);
+
 describe('service start-up', () => {
   it.each([
     [{ DEBUG: 'false' }, 'settings: SECRET_KEY is required when DEBUG is off'],
