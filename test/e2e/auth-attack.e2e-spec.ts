@@ -6,18 +6,19 @@ import {
   signValid,
   TestKeys,
 } from '../factories/token.factory';
-import { AuthTestApp, createUser, loginServiceEnv, login, sqliteUrl, startAuthApp } from './auth-support';
+import { AuthTestApp, createUser, loginServiceEnv, login, startAuthApp } from './auth-support';
+import { testDatabases } from '../support/database';
 
 const LEEWAY = 30;
 
-describe('auth: forged and broken tokens over HTTP', () => {
+describe.each(testDatabases())('auth: forged and broken tokens over HTTP on $name', (database) => {
   let keys: TestKeys;
   let otherKeys: TestKeys;
   let app: AuthTestApp;
 
   beforeAll(async () => {
     [keys, otherKeys] = await Promise.all([generateTestKeys(), generateTestKeys()]);
-    app = await startAuthApp({ ...loginServiceEnv(keys, sqliteUrl()), JWT_LEEWAY: String(LEEWAY) });
+    app = await startAuthApp({ ...loginServiceEnv(keys, database.url()), JWT_LEEWAY: String(LEEWAY) });
   });
   afterAll(() => app?.close());
 

@@ -1,16 +1,17 @@
 import jwt from 'jsonwebtoken';
 import { randomUUID } from 'node:crypto';
 import { generateTestKeys, TestKeys } from '../factories/token.factory';
-import { AuthTestApp, createUser, login, loginServiceEnv, sqliteUrl, startAuthApp } from './auth-support';
+import { AuthTestApp, createUser, login, loginServiceEnv, startAuthApp } from './auth-support';
+import { testDatabases } from '../support/database';
 
 /** Our tokens are plain RFC 7519/7515: an independent library reads ours and writes ones we accept. */
-describe('auth: interoperability with jsonwebtoken', () => {
+describe.each(testDatabases())('auth: interoperability with jsonwebtoken on $name', (database) => {
   let keys: TestKeys;
   let app: AuthTestApp;
 
   beforeAll(async () => {
     keys = await generateTestKeys();
-    app = await startAuthApp(loginServiceEnv(keys, sqliteUrl()));
+    app = await startAuthApp(loginServiceEnv(keys, database.url()));
   });
   afterAll(() => app?.close());
 

@@ -1,5 +1,6 @@
 import { generateTestKeys, TestKeys } from '../factories/token.factory';
-import { AuthTestApp, createUser, loginServiceEnv, sqliteUrl, startAuthApp } from './auth-support';
+import { AuthTestApp, createUser, loginServiceEnv, startAuthApp } from './auth-support';
+import { testDatabases } from '../support/database';
 
 const BAD_CREDENTIALS = {
   statusCode: 401,
@@ -7,14 +8,14 @@ const BAD_CREDENTIALS = {
   message: 'No active account found with the given credentials',
 };
 
-describe('auth: POST /api/token/', () => {
+describe.each(testDatabases())('auth: POST /api/token/ on $name', (database) => {
   let keys: TestKeys;
   let app: AuthTestApp;
 
   beforeAll(async () => {
     keys = await generateTestKeys();
     app = await startAuthApp({
-      ...loginServiceEnv(keys, sqliteUrl()),
+      ...loginServiceEnv(keys, database.url()),
       LOGIN_RATE_LIMIT_IP: '1000',
       LOGIN_RATE_LIMIT_USERNAME: '1000',
     });

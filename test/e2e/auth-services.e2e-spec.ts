@@ -4,19 +4,20 @@ import { publicJwkWithKid } from '../../src/auth/rsa-keys';
 import { generateTestKeys, signValid, tamperPayload, TestKeys } from '../factories/token.factory';
 import { sleep } from '../support/broker';
 import { AuthTestApp, createUser, login, loginServiceEnv, sqliteUrl, startAuthApp } from './auth-support';
+import { testDatabases } from '../support/database';
 
-describe('auth: a login service and a verify-only service', () => {
+describe.each(testDatabases())('auth: a login service and a verify-only service on $name', (database) => {
   let keys: TestKeys;
   let loginService: AuthTestApp;
   let verifyOnly: AuthTestApp;
 
   beforeAll(async () => {
     keys = await generateTestKeys();
-    loginService = await startAuthApp(loginServiceEnv(keys, sqliteUrl()));
+    loginService = await startAuthApp(loginServiceEnv(keys, database.url()));
     verifyOnly = await startAuthApp({
       JWT_SIGN_KEY: '0',
       JWT_VERIFY_KEY: keys.publicPem,
-      DATABASE_URL: sqliteUrl(),
+      DATABASE_URL: database.url(),
     });
   });
   afterAll(async () => {

@@ -191,7 +191,8 @@ describeBroker('bus on RabbitMQ', () => {
 
   it('delivers every confirmed message after a broker restart, and the consumer re-attaches by itself', async () => {
     const service = await bed.startService(uniqueName('stream'), [StreamController], {
-      env: { BUS_PUBLISH_TIMEOUT: '60s', BUS_PUBLISH_BUFFER: '1000' },
+      // SHUTDOWN_TIMEOUT must outlast the publish timeout (settings refuse the opposite).
+      env: { BUS_PUBLISH_TIMEOUT: '60s', SHUTDOWN_TIMEOUT: '90s', BUS_PUBLISH_BUFFER: '1000' },
     });
     const readiness = service.app.get(BusReadinessCheck);
     const confirmed = new Set<number>();

@@ -1,10 +1,11 @@
 import { startTestApp, TestApp } from '../support/test-app';
+import { testDatabases } from '../support/database';
 
-describe('HTTP surface', () => {
+describe.each(testDatabases())('HTTP surface on $name', (database) => {
   let testApp: TestApp;
 
   beforeAll(async () => {
-    testApp = await startTestApp();
+    testApp = await startTestApp({ DATABASE_URL: database.url() });
   });
   afterAll(() => testApp.close());
 
@@ -24,7 +25,7 @@ describe('HTTP surface', () => {
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({
       status: 'ok',
-      info: { database: { status: 'up', type: 'sqlite' } },
+      info: { database: { status: 'up', type: database.name } },
     });
   });
 

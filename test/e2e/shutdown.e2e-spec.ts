@@ -6,6 +6,9 @@ import { freePort } from '../support/ports';
 import { waitFor } from '../support/broker';
 import { spawnService } from '../support/spawn-service';
 
+// A spawned process starts in seconds, but a loaded CI machine can take tens of them.
+jest.setTimeout(120_000);
+
 describe('shutdown with the broker down', () => {
   it('ends with exit code 0 within SHUTDOWN_TIMEOUT while a publish waits for its confirm', async () => {
     const keys = testKeyPair();
@@ -23,13 +26,12 @@ describe('shutdown with the broker down', () => {
       LOG_LEVEL: 'info',
     });
     try {
-      await waitFor('the pending publish', () => service.output().includes('publish pending'), 30_000);
-      const stoppedAt = Date.now();
+      await waitFor('the pending publish', () => service.output().includes('publish pending'), 90_000);
       service.child.kill('SIGTERM');
       const result = await service.exited(15_000);
       expect(result.stdout + result.stderr).not.toContain('shutdown took longer than');
+      // The shutdown timer (SHUTDOWN_TIMEOUT) exits with 1, so 0 means it finished in time.
       expect(result.code).toBe(0);
-      expect(Date.now() - stoppedAt).toBeLessThan(3000);
       expect(result.stdout).toContain('publish failed: PublishTimeoutError');
     } finally {
       service.child.kill('SIGKILL');

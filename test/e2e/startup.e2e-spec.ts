@@ -5,6 +5,9 @@ import { testKeyPair } from '../support/keys';
 import { spawnService, waitForStatus } from '../support/spawn-service';
 import { freePort } from '../support/ports';
 
+// Each case spawns the service; on a loaded machine one start can take tens of seconds.
+jest.setTimeout(120_000);
+
 describe('service start-up', () => {
   it.each([
     [{ DEBUG: 'false' }, 'settings: SECRET_KEY is required when DEBUG is off'],
@@ -34,20 +37,47 @@ describe('service start-up', () => {
     expect(result.stderr).not.toContain('hunter2');
   });
 
-  it('starts with no settings in DEBUG: SQLite file in the working directory, ready, docs, then stops on SIGTERM', async () => {
+  it('starts with no settings in DEBUG: SQLite file in the working directory, ready, docs, a user can log in and write, then stops on SIGTERM', async () => {
     const workdir = mkdtempSync(join(tmpdir(), 'm8e-start-'));
     const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
     const service = spawnService('main.ts', { DEBUG: 'true', PORT: String(port) }, [], workdir);
     try {
-      await waitForStatus(`http://127.0.0.1:${port}/health/ready`, 200, 45000);
+      await waitForStatus(`${base}/health/ready`, 200, 45000);
       expect(existsSync(join(workdir, 'db.sqlite3'))).toBe(true);
-      expect((await fetch(`http://127.0.0.1:${port}/docs`)).status).toBe(200);
-      const created = await fetch(`http://127.0.0.1:${port}/api/items`, {
+      expect((await fetch(`${base}/docs`)).status).toBe(200);
+      const post = (token?: string) =>
+        fetch(`${base}/api/items`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+          },
+          body: JSON.stringify({ name: 'first' }),
+        });
+      const anonymous = await post();
+      expect(anonymous.status).toBe(401);
+      expect(((await anonymous.json()) as { message: string }).message).toBe('token missing');
+
+      // The README's first authenticated request, in the same working directory (its SQLite file and dev keys).
+      const created = await spawnService(
+        'cli/cli.ts',
+        { DEBUG: 'true', CREATEUSER_PASSWORD: 'a-long-password' },
+        ['createuser', 'admin', '--roles', 'admin'],
+        workdir,
+      ).exited();
+      expect(created.stdout).toContain('created user admin');
+      const login = await fetch(`${base}/api/token/`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name: 'first' }),
+        body: JSON.stringify({ username: 'admin', password: 'a-long-password' }),
       });
-      expect([201, 401]).toContain(created.status); // 401 once auth protects items; never 5xx
+      expect(login.status).toBe(200);
+      const { access } = (await login.json()) as { access: string };
+      const written = await post(access);
+      expect(written.status).toBe(201);
+      expect(await written.json()).toMatchObject({ name: 'first', quantity: 0 });
+
       service.child.kill('SIGTERM');
       const result = await service.exited(15000);
       expect(result.code).toBe(0);

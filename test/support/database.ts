@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { Client } from 'pg';
 
 /** Where the run's PostgreSQL database is; set by global-setup.ts. */
@@ -25,6 +26,7 @@ const sqlite: TestDatabase = {
  */
 export function testDatabases(): TestDatabase[] {
   const postgresUrl = process.env[POSTGRES_URL_VARIABLE];
+  if (postgresUrl) assertTestDatabase(postgresUrl);
   if (!postgresUrl) {
     console.warn('PostgreSQL unreachable: e2e runs on SQLite only (under CI=true this fails the run)');
     return [sqlite];
@@ -34,7 +36,9 @@ export function testDatabases(): TestDatabase[] {
 
 /** Empties the given tables between tests, on whichever database the URL names. */
 export async function truncateTables(databaseUrl: string, tables: readonly string[]): Promise<void> {
-  if (!databaseUrl.startsWith('postgres')) return; // each SQLite test app has its own file
+  if (databaseUrl.startsWith('sqlite:///'))
+    return deleteSqliteRows(databaseUrl.slice('sqlite:///'.length), tables);
+  assertTestDatabase(databaseUrl);
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
@@ -46,6 +50,19 @@ export async function truncateTables(databaseUrl: string, tables: readonly strin
     await client.query(`TRUNCATE ${existing.rows.map((row) => `"${row.tablename}"`).join(', ')} CASCADE`);
   } finally {
     await client.end();
+  }
+}
+
+/** A suite's app keeps its SQLite file open across tests; the rows go, the file stays. */
+function deleteSqliteRows(path: string, tables: readonly string[]): void {
+  const db = new Database(path);
+  try {
+    for (const table of tables) {
+      const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table);
+      if (exists) db.prepare(`DELETE FROM "${table}"`).run();
+    }
+  } finally {
+    db.close();
   }
 }
 

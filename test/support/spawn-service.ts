@@ -52,7 +52,7 @@ export function spawnService(
   return {
     child,
     output: () => stdout + stderr,
-    exited: async (timeoutMs = 30000) => {
+    exited: async (timeoutMs = 60_000) => {
       const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
       try {
         return await done;
