@@ -10,6 +10,12 @@ import { ReplicaTableReader, RevisionPair } from './replica-revisions';
  *   master: cqrs_diff_master --cqrs-id X   →  `X,<str(now)>` then one `[[pk, revision], …]` per batch
  *   replica: cqrs_diff_replica              →  `X,<str(now)>,<queue>` then `[pk, …]` per batch that differs
  *   master: cqrs_diff_sync                  →  SYNC of each pk list to <queue> (`None` = every replica)
+ *
+ * and for rows the master no longer has:
+ *
+ *   replica: cqrs_deleted_diff_replica --cqrs-id X  →  `X,<str(now)>` then one `[pk, …]` per batch
+ *   master: cqrs_deleted_diff_master                →  line 1 again, then the `[pk, …]` it does not have
+ *   replica: cqrs_deleted_sync_replica              →  deletes those rows
  */
 
 /** What django-cqrs writes for a service without a queue (`dj_cqrs.constants.NO_QUEUE`). */
@@ -108,9 +114,47 @@ export async function* replicaDiffLines(
   }
 }
 
+/** `cqrs_deleted_diff_replica`: the header, then every replica pk, a batch per line, in pk order. */
+export async function* replicaPkLines(
+  cqrsId: string,
+  reader: ReplicaTableReader,
+  batchSize: number,
+  now: Date,
+): AsyncGenerator<string> {
+  yield masterDiffHeader(cqrsId, now);
+  let after: InstancePk | null = null;
+  do {
+    const page = await reader.page(cqrsId, after, batchSize);
+    if (page.rows.length > 0) yield encodeDiffLine(page.rows.map(([pk]) => pk));
+    after = page.next;
+  } while (after !== null);
+}
+
+/** `cqrs_deleted_diff_master`: for each replica package, the pks this master does not have. */
+export async function* absentOnMasterLines(
+  packages: AsyncIterable<string>,
+  rows: MasterRows,
+  onAbsent?: (pks: readonly InstancePk[]) => void,
+): AsyncGenerator<string> {
+  for await (const line of packages) {
+    if (line.trim() === '') continue;
+    const pks = parsePkPackage(line);
+    const existing = await rows.existing(pks);
+    const absent = pks.filter((pk) => !existing.has(String(pk)));
+    if (absent.length === 0) continue;
+    onAbsent?.(absent);
+    yield encodeDiffLine(absent);
+  }
+}
+
 /** How Django prints the set of pks to resync (`PK to resync: {1, 2}`), for the log line. */
 export function pythonSetRepr(pks: readonly InstancePk[]): string {
   return `{${pks.map((pk) => (typeof pk === 'number' ? String(pk) : `'${pk}'`)).join(', ')}}`;
+}
+
+/** How Django prints the list of pks to delete (`PK to delete: ['a', 'b']`). */
+export function pythonListRepr(pks: readonly InstancePk[]): string {
+  return `[${pks.map((pk) => (typeof pk === 'number' ? String(pk) : `'${pk}'`)).join(', ')}]`;
 }
 
 function parseJsonLine(line: string): unknown {

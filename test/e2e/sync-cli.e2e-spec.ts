@@ -366,6 +366,9 @@ describe('npm run cli -- sync:* with bad arguments', () => {
       'sync:diff-master',
       'sync:diff-replica',
       'sync:diff-sync',
+      'sync:deleted-diff-replica',
+      'sync:deleted-diff-master',
+      'sync:deleted-sync-replica',
       'sync:cleanup',
     ]);
     for (const command of commands)

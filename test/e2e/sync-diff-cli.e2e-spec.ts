@@ -398,25 +398,74 @@ describeBroker(
       );
     });
 
-    it('reads a replica table directly with --replica-database-url, and repairs from it', async () => {
+    it('runs the django-cqrs pipe for deleted rows: sync:deleted-diff-replica | sync:deleted-diff-master | sync:deleted-sync-replica', async () => {
       const onMaster = await masterRevisions();
-      const onlyOnReplica = [...(await replicaRevisions()).keys()].filter((pk) => !onMaster.has(pk));
-      expect(onlyOnReplica).toHaveLength(1); // left by the pipe test
+      const copies = await replicaRevisions();
+      const onlyOnReplica = [...copies.keys()].filter((pk) => !onMaster.has(pk));
+      expect(onlyOnReplica).toHaveLength(1); // left by the pipe test above
+
+      const listReplica = startCli(
+        SYNC_TEST_CLI_ENTRY,
+        ['sync:deleted-diff-replica', CQRS_ID, '--batch', '4'],
+        replicaEnv,
+      );
+      const checkMaster = startCli(SYNC_TEST_CLI_ENTRY, ['sync:deleted-diff-master'], masterEnv);
+      const deleteThere = startCli(SYNC_TEST_CLI_ENTRY, ['sync:deleted-sync-replica'], replicaEnv);
+      listReplica.stdout!.pipe(checkMaster.stdin!);
+      checkMaster.stdout!.pipe(deleteThere.stdin!);
+      const [listed, checked, deleted] = await Promise.all([
+        finished(listReplica),
+        finished(checkMaster),
+        finished(deleteThere),
+      ]);
+
+      expect(listed).toMatchObject({ code: 0, stderr: '' });
+      const lines = listed.stdout.split('\n');
+      expect(lines.pop()).toBe('');
+      expect(lines[0]).toMatch(
+        new RegExp(`^${CQRS_ID},\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(\\.\\d{6})?\\+00:00$`),
+      );
+      expect(
+        lines
+          .slice(1)
+          .flatMap((line) => JSON.parse(line) as string[])
+          .sort(),
+      ).toEqual([...copies.keys()].sort());
+      expect(checked.code).toBe(0);
+      expect(checked.stdout).toBe(`${lines[0]}\n${JSON.stringify(onlyOnReplica)}\n`);
+      expect(checked.stderr).toBe(`PK to delete: ['${onlyOnReplica[0]}']\n`);
+      expect(deleted).toEqual({
+        code: 0,
+        stdout: `deleted 1 row(s) of ${CQRS_ID}, each with a tombstone\n`,
+        stderr: '',
+      });
+      await converged();
+      const [tombstone] = await replicaDb.query<{ cqrs_revision: number }[]>(
+        `SELECT cqrs_revision FROM ${TABLES.tombstones} WHERE cqrs_id = ? AND instance_pk = ?`,
+        [CQRS_ID, onlyOnReplica[0]],
+      );
+      expect(Number(tombstone.cqrs_revision)).toBe(copies.get(onlyOnReplica[0])! + 1);
+    });
+
+    it('reads a replica table directly with --replica-database-url, and repairs from it', async () => {
+      const [gone, changed] = await createItems(2, 'url');
+      await masterDb.getRepository(Item).delete(gone);
+      await replicaDb.getRepository(ItemCopy).update(changed, { cqrsRevision: 4 });
       const source = ['--replica-database-url', replicaUrl, '--replica-table', 'test_item_copies'];
 
       const diff = await masterCli('sync:diff', CQRS_ID, '--replica', replicaQueue, ...source, '--json');
       expect(diff).toMatchObject({ code: 3, stderr: '' });
       expect(JSON.parse(diff.stdout)).toMatchObject({
         replica: `replica ${replicaQueue} (database)`,
-        counts: { missingOnReplica: 0, extraOnReplica: 1, revisionDiffers: 0, total: 1 },
-        extraOnReplica: [{ pk: onlyOnReplica[0] }],
+        counts: { missingOnReplica: 0, extraOnReplica: 1, revisionDiffers: 1, total: 2 },
+        extraOnReplica: [{ pk: gone, replicaRevision: 0 }],
+        revisionDiffers: [{ pk: changed, masterRevision: 0, replicaRevision: 4 }],
       });
 
       const repair = await masterCli('sync:repair', CQRS_ID, '--replica', replicaQueue, ...source, '--json');
       expect(repair).toMatchObject({ code: 0, stderr: '' });
-      expect(JSON.parse(repair.stdout)).toMatchObject({ synced: 0, deleted: 1, blocked: [], reappeared: [] });
+      expect(JSON.parse(repair.stdout)).toMatchObject({ synced: 1, deleted: 1, blocked: [], reappeared: [] });
       await converged();
-      expect((await masterCli('sync:diff', CQRS_ID, '--replica', replicaQueue)).code).toBe(0);
     });
 
     it('fails with one line when the replica does not answer, or has no replica of the cqrs_id', async () => {

@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import { Logger } from '@nestjs/common';
 import { Command, InvalidArgumentError } from 'commander';
 import { QueryFailedError } from 'typeorm';
@@ -31,11 +32,18 @@ export async function withSyncCli(
   const settings = context.loadSettings();
   Logger.overrideLogger(new CliLogger(settings.logLevel === 'debug' || settings.logLevel === 'trace'));
   const cli = await SyncCli.open(settings, context.extensions);
+  // A pipe whose reader quit (`| head`): one line and exit 1, not an unhandled EPIPE stack trace.
+  const onStdoutError = (error: NodeJS.ErrnoException) => {
+    process.stderr.write(`error: cannot write to standard output (${error.code ?? error.message})\n`);
+    process.exit(1);
+  };
+  process.stdout.once('error', onStdoutError);
   try {
     await work(cli);
   } catch (error) {
     throw toCliError(error);
   } finally {
+    process.stdout.off('error', onStdoutError);
     await cli.close();
   }
 }
@@ -109,4 +117,9 @@ export function formatDuration(ms: number): string {
 /** Writes one line to stdout, waiting when the reader (a pipe) is behind. */
 export async function writeLine(line: string): Promise<void> {
   if (!process.stdout.write(`${line}\n`)) await once(process.stdout, 'drain');
+}
+
+/** stdin as lines (a Django peer may end them with \r\n). */
+export function readLines(): AsyncIterator<string> {
+  return createInterface({ input: process.stdin, crlfDelay: Infinity })[Symbol.asyncIterator]();
 }

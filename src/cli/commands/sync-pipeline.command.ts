@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline';
 import { Command } from 'commander';
 import { In } from 'typeorm';
 import { InstancePk } from '../../sync/cqrs-message';
@@ -13,7 +12,14 @@ import {
 } from '../../sync/sync-diff-stream';
 import { parseSyncFilter } from '../../sync/sync-filter';
 import { SyncSender } from '../../sync/sync-sender.service';
-import { SyncCommandContext, syncCommand, wholeNumber, withSyncCli, writeLine } from './sync-options';
+import {
+  SyncCommandContext,
+  syncCommand,
+  wholeNumber,
+  readLines,
+  withSyncCli,
+  writeLine,
+} from './sync-options';
 
 /**
  * django-cqrs's diff pipeline with its exact line formats (spec §7), so this service can sit on
@@ -105,9 +111,4 @@ export function registerSyncPipelineCommands(program: Command, context: SyncComm
         );
       }),
     );
-}
-
-/** stdin as lines (a Django peer may end them with \r\n). */
-function readLines(): AsyncIterator<string> {
-  return createInterface({ input: process.stdin, crlfDelay: Infinity })[Symbol.asyncIterator]();
 }

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { Settings } from '../../settings/settings';
 import { registerSyncCleanupCommand } from './sync-cleanup.command';
+import { registerSyncDeletedPipelineCommands } from './sync-deleted-pipeline.command';
 import { SyncCliExtensions } from './sync-context';
 import { registerSyncDiffCommand } from './sync-diff.command';
 import { registerSyncPipelineCommands } from './sync-pipeline.command';
@@ -18,5 +19,6 @@ export function registerSyncCommands(
   registerSyncDiffCommand(program, context);
   registerSyncRepairCommand(program, context);
   registerSyncPipelineCommands(program, context);
+  registerSyncDeletedPipelineCommands(program, context);
   registerSyncCleanupCommand(program, context);
 }
