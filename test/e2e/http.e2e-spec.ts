@@ -104,18 +104,22 @@ describe.each(testDatabases())('HTTP surface on $name', (database) => {
   });
 
   it('finishes an in-flight request when the app closes, then refuses new connections', async () => {
+    let arrived: () => void = () => undefined;
+    const hasArrived = new Promise<void>((resolve) => (arrived = resolve));
     const own = await startTestApp({}, (app) => {
       // A slow route only this app has, to watch a request finish during shutdown.
       app
         .getHttpAdapter()
         .getInstance()
         .get('/test-only/slow', async () => {
+          arrived();
           await new Promise((resolve) => setTimeout(resolve, 400));
           return { finished: true };
         });
     });
     const inFlight = own.request('/test-only/slow');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Close only once the server has the request (a fixed sleep lost the race on a loaded machine).
+    await hasArrived;
     const closing = own.close();
     const response = await inFlight;
     expect(response.status).toBe(200);
