@@ -20,6 +20,7 @@ export class RefreshTokenFamily {
   user?: User;
 
   /** When the newest token of the family expires; the row may go after that. */
+  @Index('IDX_refresh_token_families_expires_at')
   @Column({ name: 'expires_at', type: Date })
   expiresAt!: Date;
 

@@ -22,6 +22,7 @@ export class RefreshToken {
   @JoinColumn({ name: 'user_id' })
   user?: User;
 
+  @Index('IDX_refresh_tokens_expires_at')
   @Column({ name: 'expires_at', type: Date })
   expiresAt!: Date;
 

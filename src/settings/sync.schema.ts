@@ -1,5 +1,4 @@
 import { EnvReader } from './env-reader';
-import { SettingsError } from './settings-error';
 
 /** Data sync (django-cqrs) settings; the names of Django's `CQRS` keys are in the comments. */
 export interface SyncSettings {
@@ -15,6 +14,8 @@ export interface SyncSettings {
   readonly relayBatchSize: number;
   /** Fallback poll of the relay (it is woken on every commit anyway). */
   readonly relayPollMs: number;
+  /** The `prune-sync` job's window: sent outbox rows, inbox rows and tombstones older than this go. */
+  readonly retentionSeconds: number;
 }
 
 export function parseSyncSettings(env: EnvReader): SyncSettings {
@@ -22,7 +23,7 @@ export function parseSyncSettings(env: EnvReader): SyncSettings {
     maxRetries: isNone(env, 'SYNC_MAX_RETRIES')
       ? null
       : env.integer('SYNC_MAX_RETRIES', 30, { min: 0, max: 1_000_000 }),
-    retryDelayMs: milliseconds(env, 'SYNC_RETRY_DELAY', 2_000, { min: 1, max: 3_600_000 }),
+    retryDelayMs: env.milliseconds('SYNC_RETRY_DELAY', 2_000, { min: 1, max: 3_600_000 }),
     messageTtlSeconds: isNone(env, 'SYNC_MESSAGE_TTL')
       ? null
       : env.seconds('SYNC_MESSAGE_TTL', 86_400, { min: 1, max: 365 * 86_400 }),
@@ -30,28 +31,11 @@ export function parseSyncSettings(env: EnvReader): SyncSettings {
       ? null
       : env.seconds('SYNC_DEAD_MESSAGE_TTL', 864_000, { min: 1, max: 365 * 86_400 }) * 1000,
     relayBatchSize: env.integer('SYNC_RELAY_BATCH', 500, { min: 1, max: 10_000 }),
-    relayPollMs: milliseconds(env, 'SYNC_RELAY_POLL', 5_000, { min: 10, max: 3_600_000 }),
+    relayPollMs: env.milliseconds('SYNC_RELAY_POLL', 5_000, { min: 10, max: 3_600_000 }),
+    retentionSeconds: env.seconds('SYNC_RETENTION', 7 * 86_400, { min: 3_600, max: 3_650 * 86_400 }),
   });
 }
 
 function isNone(env: EnvReader, name: string): boolean {
   return env.string(name)?.toLowerCase() === 'none';
-}
-
-/** `250ms`, `2s`, `1m`; a bare number is seconds, like every duration setting. */
-function milliseconds(
-  env: EnvReader,
-  name: string,
-  fallback: number,
-  range: { min: number; max: number },
-): number {
-  const text = env.string(name);
-  if (text === undefined) return fallback;
-  const match = /^(\d+)\s*(ms|s|m|h)?$/i.exec(text.trim());
-  if (!match) throw new SettingsError(name, 'must be a duration such as 500ms, 2s or 1m');
-  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-  const value = Number(match[1]) * units[(match[2] ?? 's').toLowerCase()];
-  if (value < range.min || value > range.max)
-    throw new SettingsError(name, `must be between ${range.min}ms and ${range.max / 1000}s`);
-  return value;
 }

@@ -18,6 +18,7 @@ import { Settings, SETTINGS } from '../settings/settings';
 import { EntityClass, MasterDefinition } from './master.definition';
 import { OutboxListener } from './outbox-listener';
 import { OutboxRelay } from './outbox-relay.service';
+import { PruneSyncJob } from './prune-sync.job';
 import { ReplicaApplier } from './replica-applier.service';
 import { ReplicaDefinition } from './replica.definition';
 import { answerReplicaRevisions } from './replica-revisions.bus';
@@ -140,6 +141,7 @@ export class SyncModule {
             messageTtlSeconds: settings.sync.messageTtlSeconds,
           }),
       },
+      PruneSyncJob,
       {
         provide: SyncLifecycle,
         inject: [SETTINGS, SyncRegistry, OutboxRelay, BUS_CLIENT],

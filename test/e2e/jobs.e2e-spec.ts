@@ -335,7 +335,7 @@ describe('jobs: settings', () => {
     ]);
     expect(unknownJob.code).toBe(1);
     expect(unknownJob.stderr.trim().split('\n')).toEqual([
-      'settings: JOB_ITEMS_REPROT_ENABLED names no job "items-reprot"; the jobs are: items-report, prune-job-history, prune-refresh-tokens',
+      'settings: JOB_ITEMS_REPROT_ENABLED names no job "items-reprot"; the jobs are: items-report, prune-job-history, prune-refresh-tokens, prune-sync',
     ]);
   }, 240_000);
 });

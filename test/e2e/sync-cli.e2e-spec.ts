@@ -237,6 +237,32 @@ describe.each(testDatabases())('npm run cli -- sync:* without a running app ($na
       expect(await left(TABLES.inbox, 'applied_at')).toEqual(['2h', 'new']);
       expect(await left(TABLES.tombstones, 'deleted_at')).toEqual(['2h', 'new']);
     });
+
+    it('without --older-than takes SYNC_RETENTION, the window the scheduled prune-sync job uses too', async () => {
+      const retention = {
+        SYNC_RETENTION: '1h',
+        SYNC_MESSAGE_TTL: '3h',
+        SYNC_MAX_RETRIES: '30',
+        SYNC_RETRY_DELAY: '2s',
+      };
+      await seed();
+      const cleanup = await runCliProcess(CLI_ENTRY, ['sync:cleanup', '--json'], { ...env, ...retention });
+      expect(cleanup).toMatchObject({ code: 0, stderr: '' });
+      expect(JSON.parse(cleanup.stdout)).toMatchObject({
+        olderThanMs: 3_600_000,
+        deleted: { outbox: 3, inbox: 2, tombstones: 2 },
+      });
+
+      await seed();
+      const job = await runCliProcess(CLI_ENTRY, ['jobs:run', 'prune-sync'], { ...env, ...retention });
+      expect(job.code).toBe(0);
+      expect(job.stdout).toMatch(
+        /^job prune-sync succeeded .*deleted 3 sent outbox row\(s\), 2 inbox row\(s\), 2 tombstone\(s\)/m,
+      );
+      expect(await left(TABLES.outbox, 'id')).toEqual(['pending-30d']);
+      expect(await left(TABLES.inbox, 'applied_at')).toEqual(['2h', 'new']);
+      expect(await left(TABLES.tombstones, 'deleted_at')).toEqual(['2h', 'new']);
+    });
   });
 });
 

@@ -4,7 +4,8 @@ import { duration, formatDuration, SyncCommandContext, syncCommand, withSyncCli 
 import { Progress, ProgressBar } from './sync-progress';
 
 interface CleanupOptions {
-  readonly olderThan: number;
+  /** Unset: SYNC_RETENTION, the scheduled `prune-sync` job's window. */
+  readonly olderThan?: number;
   readonly progress: boolean;
   readonly json?: boolean;
 }
@@ -21,7 +22,11 @@ export function registerSyncCleanupCommand(program: Command, context: SyncComman
     .description(
       'delete sent outbox rows, inbox rows and tombstones older than the window; inbox rows and tombstones are kept at least SYNC_MESSAGE_TTL + the retry budget',
     )
-    .option('--older-than <duration>', 'the window: 90s, 30m, 12h, 7d, 2w', duration, 7 * 86_400_000)
+    .option(
+      '--older-than <duration>',
+      'the window: 90s, 30m, 12h, 7d, 2w (default: SYNC_RETENTION, 7d)',
+      duration,
+    )
     .option('--no-progress', 'no progress bars on stderr (there are none when stderr is not a terminal)')
     .option('--json', 'print the counts as one JSON object')
     .addHelpText(
@@ -35,8 +40,9 @@ export function registerSyncCleanupCommand(program: Command, context: SyncComman
         const progress = Progress.of(options);
         let bar: ProgressBar | null = null;
         let current: CleanupTable | null = null;
+        const olderThan = options.olderThan ?? cli.settings.sync.retentionSeconds * 1000;
         const result = await new SyncCleanup(cli.dataSource, cli.settings.sync)
-          .prune(options.olderThan, {
+          .prune(olderThan, {
             onProgress: (table, done, total) => {
               if (table !== current) {
                 bar?.stop();
@@ -48,17 +54,17 @@ export function registerSyncCleanupCommand(program: Command, context: SyncComman
           })
           .finally(() => bar?.stop());
         if (options.json) {
-          process.stdout.write(`${JSON.stringify({ olderThanMs: options.olderThan, ...result })}\n`);
+          process.stdout.write(`${JSON.stringify({ olderThanMs: olderThan, ...result })}\n`);
           return;
         }
         const minimum = result.minimumRetentionMs;
         const lines = (Object.keys(LABELS) as CleanupTable[]).map((table) => {
           if (result.cutoffs[table] === null)
             return `kept all ${LABELS[table].replace('(s)', 's')}: SYNC_MESSAGE_TTL is none, so a message never expires`;
-          const isRaised = table !== 'outbox' && minimum !== null && minimum > options.olderThan;
+          const isRaised = table !== 'outbox' && minimum !== null && minimum > olderThan;
           const window = isRaised
             ? `${formatDuration(minimum)} (the minimum: SYNC_MESSAGE_TTL + retries)`
-            : formatDuration(options.olderThan);
+            : formatDuration(olderThan);
           return `deleted ${result.deleted[table]} ${LABELS[table]} older than ${window}`;
         });
         process.stdout.write(`${lines.join('\n')}\n`);

@@ -5,6 +5,7 @@ import { AddSyncColumns1764300000001 } from './1764300000001-add-sync-columns';
 import { CreateLoginAttempts1764600000000 } from './1764600000000-create-login-attempts';
 import { CreateRefreshTokenFamilies1764610000000 } from './1764610000000-create-refresh-token-families';
 import { CreateJobRuns1764700000000 } from './1764700000000-create-job-runs';
+import { IndexRefreshTokenExpiry1764710000000 } from './1764710000000-index-refresh-token-expiry';
 
 /**
  * Every migration, oldest first. Listed explicitly (not globbed) so the same list works
@@ -18,4 +19,5 @@ export const MIGRATIONS = [
   CreateLoginAttempts1764600000000,
   CreateRefreshTokenFamilies1764610000000,
   CreateJobRuns1764700000000,
+  IndexRefreshTokenExpiry1764710000000,
 ];
