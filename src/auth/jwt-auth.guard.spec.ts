@@ -1,5 +1,6 @@
 import { ExecutionContext, ForbiddenException, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import { buildSettings, generateTestKeys, signValid, TestKeys } from '../../test/factories/token.factory';
 import { AUTH_USER_PROPERTY, RequestWithUser } from './current-user.decorator';
 import { JwtAuthGuard } from './jwt-auth.guard';
@@ -22,18 +23,19 @@ Public()(
   Object.getOwnPropertyDescriptor(ExampleController.prototype, 'open')!,
 );
 
+/** The context Nest itself builds for a guard (its type set by the transport that ran it). */
 function context(
   handler: keyof ExampleController,
   request: RequestWithUser,
   type = 'http',
 ): ExecutionContext {
-  const host = {
-    getType: () => type,
-    getHandler: () => ExampleController.prototype[handler],
-    getClass: () => ExampleController,
-    switchToHttp: () => ({ getRequest: () => request }),
-  };
-  return host as unknown as ExecutionContext;
+  const host = new ExecutionContextHost(
+    [request, {}],
+    ExampleController,
+    ExampleController.prototype[handler],
+  );
+  host.setType(type);
+  return host;
 }
 
 const request = (authorization?: string): RequestWithUser => ({ headers: { authorization } });
@@ -53,8 +55,16 @@ describe(JwtAuthGuard.name, () => {
     guard = new JwtAuthGuard(new Reflector(), tokens, refused);
   });
 
-  it('lets non-HTTP contexts (bus handlers) through without a token', () => {
+  it('lets rpc contexts (bus handlers) through without a token', () => {
     expect(guard.canActivate(context('adminOnly', request(), 'rpc'))).toBe(true);
+  });
+
+  it.each(['ws', 'graphql', 'kafka-like-unknown'])('refuses a %j context instead of failing open', (type) => {
+    expect(() => guard.canActivate(context('adminOnly', request(), type))).toThrow(
+      new ForbiddenException(`no authentication for ${type} contexts`),
+    );
+    // Even a @Public() handler: the decorator speaks for HTTP routes only.
+    expect(() => guard.canActivate(context('open', request(), type))).toThrow(ForbiddenException);
   });
 
   it('lets a @Public() route through without a token', () => {
