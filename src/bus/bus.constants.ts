@@ -40,6 +40,8 @@ export const HEADERS = {
   lastError: 'x-last-error',
   failedAt: 'x-failed-at',
   sourceQueue: 'x-source-queue',
+  /** Proves the three above were written by this service (see RetrySeal). */
+  retrySeal: 'x-retry-seal',
 } as const;
 
 /** Why a message was parked in the dead-letter queue (the `x-death-reason` header). */

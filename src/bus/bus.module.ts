@@ -119,6 +119,7 @@ export function createBusServer(
   const options: BusServerOptions = {
     ...settings.bus,
     ...extra,
+    secretKey: settings.secretKey,
     // Leaves part of SHUTDOWN_TIMEOUT for confirms and the rest of the shutdown.
     drainTimeoutMs: extra.drainTimeoutMs ?? Math.max(1000, settings.shutdownTimeoutSeconds * 700),
   };
