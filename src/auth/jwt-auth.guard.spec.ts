@@ -5,7 +5,7 @@ import { buildSettings, generateTestKeys, signValid, TestKeys } from '../../test
 import { AUTH_USER_PROPERTY, RequestWithUser } from './current-user.decorator';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { JwtKeysService } from './jwt-keys.service';
-import { Public } from './public.decorator';
+import { Public } from '../platform/public.decorator';
 import { Roles } from './roles.decorator';
 import { RefusedUsers } from './refused-users';
 import { TokenService } from './token.service';

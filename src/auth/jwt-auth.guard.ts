@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AUTH_USER_PROPERTY, RequestWithUser } from './current-user.decorator';
-import { IS_PUBLIC_KEY } from './public.decorator';
+import { IS_PUBLIC_KEY } from '../platform/public.decorator';
 import { ROLES_KEY } from './roles.decorator';
 import { AuthUser, TOKEN_ERRORS } from './token-claims';
 import { RefusedUsers } from './refused-users';

@@ -12,7 +12,7 @@ import {
 import { CustomTransportStrategy } from '@nestjs/microservices';
 import type { NestMicroservice } from '@nestjs/microservices';
 import { BusExceptionFilter } from './bus-exception.filter';
-import { MetricsService } from '../health/metrics.service';
+import { MetricsService } from '../platform/metrics.service';
 import { Settings } from '../settings/settings';
 import { AmqpClient } from './amqp.client';
 import { AmqpServer } from './amqp.server';

@@ -1,5 +1,5 @@
 import { Body, Controller, DynamicModule, HttpCode, Module, Post } from '@nestjs/common';
-import { Public } from '../../src/auth/public.decorator';
+import { Public } from '../../src/platform/public.decorator';
 import { NestFactory } from '@nestjs/core';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';

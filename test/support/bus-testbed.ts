@@ -9,7 +9,7 @@ import { createValidationPipe } from '../../src/http/validation';
 import { AmqpDeadLetterQueue, DeadLetterQueue, InProcessDeadLetterQueue } from '../../src/bus/dead-letters';
 import { InProcessBroker } from '../../src/bus/in-process.broker';
 import { RetrySeal } from '../../src/bus/retry-seal';
-import { MetricsModule } from '../../src/health/metrics.module';
+import { MetricsModule } from '../../src/platform/metrics.module';
 import { loadSettings } from '../../src/settings/load-settings';
 import { Settings } from '../../src/settings/settings';
 import { SettingsModule } from '../../src/settings/settings.module';
