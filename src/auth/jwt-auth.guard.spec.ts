@@ -1,3 +1,4 @@
+import { JwtService } from '@nestjs/jwt';
 import { ExecutionContext, ForbiddenException, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
@@ -50,7 +51,7 @@ describe(JwtAuthGuard.name, () => {
     const settings = buildSettings({ JWT_SIGN_KEY: '0', JWT_VERIFY_KEY: keys.publicPem });
     const keysService = new JwtKeysService(settings);
     await keysService.onModuleInit();
-    const tokens = new TokenService(settings, keysService);
+    const tokens = new TokenService(settings, keysService, new JwtService());
     refused = new RefusedUsers(tokens);
     guard = new JwtAuthGuard(new Reflector(), tokens, refused);
   });
