@@ -18,6 +18,9 @@ export const STARTUP_CONNECT_WAIT_MS = 10_000;
 /** Short enough that a cut network is noticed well inside a Kubernetes probe period. */
 export const DEFAULT_HEARTBEAT_SECONDS = 10;
 
+/** AMQP carries a routing key as a short string: longer is never a key a broker delivered. */
+export const MAX_ROUTING_KEY_BYTES = 255;
+
 export const DIRECT_REPLY_QUEUE = 'amq.rabbitmq.reply-to';
 export const JSON_CONTENT_TYPE = 'application/json';
 

@@ -1,9 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Message } from 'amqplib';
-import { HEADERS } from './bus.constants';
-
-/** AMQP carries a routing key as a short string: longer is never a key a broker delivered. */
-export const MAX_ROUTING_KEY_BYTES = 255;
+import { HEADERS, MAX_ROUTING_KEY_BYTES } from './bus.constants';
 
 /** Where a delivery really comes from: its first publish, and how many retries it has had. */
 export interface Provenance {

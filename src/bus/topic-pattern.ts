@@ -1,4 +1,4 @@
-import { MAX_ROUTING_KEY_BYTES } from './retry-seal';
+import { MAX_ROUTING_KEY_BYTES } from './bus.constants';
 
 /**
  * RabbitMQ topic matching, so the in-process broker routes exactly like a topic exchange and the

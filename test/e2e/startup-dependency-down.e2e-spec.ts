@@ -1,9 +1,13 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { createScratchDatabase } from '../support/database';
 import { freePort } from '../support/ports';
 import { spawnService, waitForStatus } from '../support/spawn-service';
 import { TcpProxy } from '../support/tcp-proxy';
-import { waitFor } from '../support/broker';
+import { requireBroker, uniqueName, waitFor } from '../support/broker';
+import { PrivateVhost } from '../support/private-vhost';
 
 // Spawns the service and waits through several reconnect attempts.
 jest.setTimeout(120_000);
@@ -73,6 +77,68 @@ describe('start-up while PostgreSQL is unreachable', () => {
     }
   });
 });
+
+const describeBroker = requireBroker() ? describe : describe.skip;
+
+describeBroker('start-up while RabbitMQ is unreachable', () => {
+  const vhost = new PrivateVhost(uniqueName('startup-down').replace(/\./g, '-'));
+  const brokerProxy = new TcpProxy(5672);
+
+  beforeAll(async () => {
+    await vhost.create();
+  });
+
+  afterAll(async () => {
+    await brokerProxy.close();
+    await vhost.delete();
+  });
+
+  it('answers probes during the bounded broker wait, serves without the broker, and attaches once it answers', async () => {
+    brokerProxy.port = await freePort();
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const workdir = mkdtempSync(join(tmpdir(), 'm8e-broker-down-'));
+    const service = spawnService(
+      'main.ts',
+      {
+        DEBUG: 'true',
+        PORT: String(port),
+        SERVICE_NAME: uniqueName('startup-down'),
+        AMQP_URL: vhost.url(brokerProxy.port),
+      },
+      [],
+      workdir,
+    );
+    try {
+      await waitForStatus(`${base}/health/live`, 200, 60_000);
+      // Live while start-up still waits (10 s) for the broker, not only after it gave up.
+      expect(service.output()).not.toContain('no broker after');
+      await waitForStatus(`${base}/health/ready`, 200, 60_000);
+      expect(service.output()).toContain('no broker after');
+      // The broker is not critical: ready, with the broker reported down.
+      expect(await readiness(base)).toMatchObject({ error: { broker: { status: 'down' } } });
+      expect((await fetch(`${base}/api/items`)).status).toBe(401); // the app itself answers
+
+      await brokerProxy.start();
+      await waitFor(
+        'the broker to be reported up',
+        async () => {
+          const body = (await readiness(base)) as { info?: { broker?: { status?: string } } };
+          return body.info?.broker?.status === 'up';
+        },
+        45_000,
+      );
+      service.child.kill('SIGTERM');
+      expect((await service.exited(20_000)).code).toBe(0);
+    } finally {
+      service.child.kill('SIGKILL');
+    }
+  });
+});
+
+async function readiness(base: string): Promise<unknown> {
+  return (await fetch(`${base}/health/ready`)).json();
+}
 
 function attempts(output: string): { number: number; reason: string }[] {
   return [...output.matchAll(ATTEMPT_LINE)].map((match) => ({ number: Number(match[1]), reason: match[2] }));
