@@ -119,7 +119,15 @@ async function rawConsume(queue: string, count: number): Promise<number> {
 
 async function busConsume(queue: string, count: number): Promise<number> {
   const server = new AmqpServer(
-    { url: URL, exchange: EXCHANGE, queue, prefetch: 50, retryDelaysMs: [], drainTimeoutMs: 5000 },
+    {
+      url: URL,
+      exchange: EXCHANGE,
+      queue,
+      prefetch: 50,
+      retryDelaysMs: [],
+      drainTimeoutMs: 5000,
+      secretKey: 'bench',
+    },
     metrics,
   );
   let handled = 0;

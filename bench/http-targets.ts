@@ -24,6 +24,29 @@ export async function benchTargets(workdir: string): Promise<Target[]> {
   // Every load generator sends the same Bearer header, so the baselines parse it too.
   const bearer = { authorization: `Bearer ${await benchAccessToken(keys.privateKey, keys.publicKey)}` };
   const service = join(__dirname, '..', 'dist', 'main.js');
+  // BENCH_COMPARE_DIST=/other/checkout/dist/main.js loads another build beside this one in the
+  // same interleaved rounds: an A/B that machine noise cannot fake (e.g. before/after a change).
+  const compare = process.env.BENCH_COMPARE_DIST;
+  const compared: Target[] = compare
+    ? [
+        {
+          name: 'compared build: GET /api/me, RS256 (verified-token cache on)',
+          script: compare,
+          args: [],
+          path: '/api/me',
+          headers: bearer,
+          env: appEnv,
+        },
+        {
+          name: 'compared build: GET /api/me, RS256 verified every request',
+          script: compare,
+          args: [],
+          path: '/api/me',
+          headers: bearer,
+          env: { ...appEnv, JWT_CACHE_SIZE: '0' },
+        },
+      ]
+    : [];
   return [
     { name: 'bare Fastify', script: 'servers/bare-fastify.ts', args: [], path: '/hello', headers: bearer },
     {
@@ -57,5 +80,6 @@ export async function benchTargets(workdir: string): Promise<Target[]> {
       headers: bearer,
       env: { ...appEnv, JWT_CACHE_SIZE: '0' },
     },
+    ...compared,
   ];
 }

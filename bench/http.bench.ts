@@ -84,6 +84,8 @@ async function start(target: Target, port: number): Promise<Running> {
     try {
       const response = await fetch(`http://127.0.0.1:${port}${target.path}`, { headers: target.headers });
       if (response.status === 200) break;
+      // The service answers 503 from its start-up stand-in until the app has taken the port.
+      if (response.status === 503) throw new Error('starting');
       throw new Error(`${target.name}: ${target.path} answered ${response.status}`);
     } catch (error) {
       if ((error as Error).message.includes('answered')) throw error;

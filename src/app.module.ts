@@ -5,7 +5,7 @@ import { BusReadinessCheck } from './bus/bus.readiness-check';
 import { DatabaseModule } from './database/database.module';
 import { DatabaseReadinessCheck } from './database/database.readiness-check';
 import { HealthModule } from './health/health.module';
-import { MetricsModule } from './health/metrics.module';
+import { MetricsModule } from './platform/metrics.module';
 import { IndexController } from './http/index.controller';
 import { ItemsModule } from './items/items.module';
 import { JobsModule } from './jobs/jobs.module';

@@ -31,6 +31,21 @@ export function stopOnSignals(app: INestApplicationContext, timeoutSeconds: numb
   process.on('SIGTERM', stop).on('SIGINT', stop);
 }
 
+/**
+ * Before the app exists (waiting for the database) there is nothing to drain: a signal ends the
+ * process at once. Returns the function that hands the signals over to stopOnSignals().
+ */
+export function exitOnSignalsWhileStarting(): () => void {
+  const exit = (signal: NodeJS.Signals): void => {
+    new Logger('Lifecycle').log(`${signal} received while starting: exiting`);
+    process.exit(0);
+  };
+  process.on('SIGTERM', exit).on('SIGINT', exit);
+  return () => {
+    process.off('SIGTERM', exit).off('SIGINT', exit);
+  };
+}
+
 /** A start-up failure is one line on stderr and exit code 1; the stack only under DEBUG. */
 export function exitOnStartupError(error: unknown, debug: boolean): never {
   const err = error instanceof Error ? error : new Error(String(error));

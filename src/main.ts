@@ -1,14 +1,31 @@
 import 'reflect-metadata';
 import { createApp } from './app.factory';
-import { exitOnStartupError, stopOnSignals } from './lifecycle';
+import { waitForDatabase } from './database/wait-for-database';
+import { StandInServer } from './http/stand-in-server';
+import { exitOnSignalsWhileStarting, exitOnStartupError, stopOnSignals } from './lifecycle';
+import { createRootLogger } from './logging/logger';
 import { loadSettingsOrExit } from './settings/load-settings';
 import { Settings } from './settings/settings';
 
+const HOST = '0.0.0.0';
+
 async function bootstrap(settings: Settings): Promise<void> {
+  const logger = createRootLogger(settings).child({ context: 'Startup' });
+  const releaseSignals = exitOnSignalsWhileStarting();
+  let state = 'database';
+  // Listen before anything can wait on a dependency (see StandInServer).
+  const standIn = await StandInServer.listen(settings.port, HOST, () => state);
+  await waitForDatabase(settings, { log: (line) => logger.warn(line) });
+  state = 'start-up';
   const app = await createApp(settings);
+  releaseSignals();
   stopOnSignals(app, settings.shutdownTimeoutSeconds);
+  // A broker that is down delays this by a bounded wait; the stand-in answers meanwhile.
   await app.startAllMicroservices();
-  await app.listen({ port: settings.port, host: '0.0.0.0' });
+  // Module start-up hooks run here, not inside listen(), so the port is free only for a moment.
+  await app.init();
+  await standIn.close();
+  await app.listen({ port: settings.port, host: HOST });
 }
 
 const settings = loadSettingsOrExit();

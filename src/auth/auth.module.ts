@@ -1,3 +1,4 @@
+import { JwtModule } from '@nestjs/jwt';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
@@ -18,7 +19,7 @@ import { RefreshTokenFamily } from './refresh-token-family.entity';
 import { RefreshTokensService } from './refresh-tokens.service';
 import { RefusedUsers } from './refused-users';
 import { TokenController } from './token.controller';
-import { TokenService } from './token.service';
+import { ACCEPTED_ALGORITHMS, SIGNING_ALGORITHM, TokenService } from './token.service';
 import { User } from './user.entity';
 import { PASSWORD_HASHER, UsersService } from './users.service';
 
@@ -37,7 +38,15 @@ export class AuthModule {
       // Global: features (src/users) reach RefusedUsers and UsersService without re-importing
       // this dynamic module, which would build a second instance of it.
       global: true,
-      imports: [TypeOrmModule.forFeature(AUTH_ENTITIES)],
+      imports: [
+        TypeOrmModule.forFeature(AUTH_ENTITIES),
+        // No key here: TokenService names the key of every call (JWKS keys rotate), so nothing
+        // can fall back on a module-wide secret. The algorithms are pinned for any other caller.
+        JwtModule.register({
+          signOptions: { algorithm: SIGNING_ALGORITHM },
+          verifyOptions: { algorithms: [...ACCEPTED_ALGORITHMS] },
+        }),
+      ],
       controllers: httpControllers,
       providers: [
         JwtKeysService,
@@ -58,7 +67,7 @@ export class AuthModule {
         { provide: PASSWORD_HASHER, useFactory: () => new PasswordHasher() },
         { provide: APP_GUARD, useClass: JwtAuthGuard },
       ],
-      exports: [TokenService, JwtKeysService, UsersService, RefreshTokensService, RefusedUsers],
+      exports: [TokenService, JwtKeysService, UsersService, RefreshTokensService, RefusedUsers, JwtModule],
     };
   }
 }

@@ -1,7 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { JwtKeysService } from './jwt-keys.service';
-import { Public } from './public.decorator';
+import { Public } from '../platform/public.decorator';
 
 /** The login service's public keys, for services configured with JWT_VERIFY_KEY=<this URL>. */
 @ApiTags('auth')

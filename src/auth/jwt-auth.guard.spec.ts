@@ -1,10 +1,12 @@
+import { JwtService } from '@nestjs/jwt';
 import { ExecutionContext, ForbiddenException, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import { buildSettings, generateTestKeys, signValid, TestKeys } from '../../test/factories/token.factory';
 import { AUTH_USER_PROPERTY, RequestWithUser } from './current-user.decorator';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { JwtKeysService } from './jwt-keys.service';
-import { Public } from './public.decorator';
+import { Public } from '../platform/public.decorator';
 import { Roles } from './roles.decorator';
 import { RefusedUsers } from './refused-users';
 import { TokenService } from './token.service';
@@ -22,18 +24,19 @@ Public()(
   Object.getOwnPropertyDescriptor(ExampleController.prototype, 'open')!,
 );
 
+/** The context Nest itself builds for a guard (its type set by the transport that ran it). */
 function context(
   handler: keyof ExampleController,
   request: RequestWithUser,
   type = 'http',
 ): ExecutionContext {
-  const host = {
-    getType: () => type,
-    getHandler: () => ExampleController.prototype[handler],
-    getClass: () => ExampleController,
-    switchToHttp: () => ({ getRequest: () => request }),
-  };
-  return host as unknown as ExecutionContext;
+  const host = new ExecutionContextHost(
+    [request, {}],
+    ExampleController,
+    ExampleController.prototype[handler],
+  );
+  host.setType(type);
+  return host;
 }
 
 const request = (authorization?: string): RequestWithUser => ({ headers: { authorization } });
@@ -48,13 +51,21 @@ describe(JwtAuthGuard.name, () => {
     const settings = buildSettings({ JWT_SIGN_KEY: '0', JWT_VERIFY_KEY: keys.publicPem });
     const keysService = new JwtKeysService(settings);
     await keysService.onModuleInit();
-    const tokens = new TokenService(settings, keysService);
+    const tokens = new TokenService(settings, keysService, new JwtService());
     refused = new RefusedUsers(tokens);
     guard = new JwtAuthGuard(new Reflector(), tokens, refused);
   });
 
-  it('lets non-HTTP contexts (bus handlers) through without a token', () => {
+  it('lets rpc contexts (bus handlers) through without a token', () => {
     expect(guard.canActivate(context('adminOnly', request(), 'rpc'))).toBe(true);
+  });
+
+  it.each(['ws', 'graphql', 'kafka-like-unknown'])('refuses a %j context instead of failing open', (type) => {
+    expect(() => guard.canActivate(context('adminOnly', request(), type))).toThrow(
+      new ForbiddenException(`no authentication for ${type} contexts`),
+    );
+    // Even a @Public() handler: the decorator speaks for HTTP routes only.
+    expect(() => guard.canActivate(context('open', request(), type))).toThrow(ForbiddenException);
   });
 
   it('lets a @Public() route through without a token', () => {

@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AUTH_USER_PROPERTY, RequestWithUser } from './current-user.decorator';
-import { IS_PUBLIC_KEY } from './public.decorator';
+import { IS_PUBLIC_KEY } from '../platform/public.decorator';
 import { ROLES_KEY } from './roles.decorator';
 import { AuthUser, TOKEN_ERRORS } from './token-claims';
 import { RefusedUsers } from './refused-users';
@@ -36,8 +36,12 @@ export class JwtAuthGuard implements CanActivate {
   ) {}
 
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
-    // Bus handlers run under the same global guards; messages carry no bearer token.
-    if (context.getType() !== 'http') return true;
+    const type = context.getType<string>();
+    // Bus handlers run under the same global guards; messages carry no bearer token. Any other
+    // transport (ws, graphql, one added later) must bring its own check, so it is refused here
+    // rather than let through unauthenticated.
+    if (type === 'rpc') return true;
+    if (type !== 'http') throw new ForbiddenException(`no authentication for ${type} contexts`);
     const rules = this.rulesFor(context);
     if (rules.isPublic) return true;
 

@@ -14,7 +14,7 @@ import { RefreshDto } from './dto/refresh.dto';
 import { TokenPairResponse } from './dto/token-pair.response';
 import { VerifyTokenDto } from './dto/verify-token.dto';
 import { LoginThrottleGuard } from './login-throttle.guard';
-import { Public } from './public.decorator';
+import { Public } from '../platform/public.decorator';
 import { RefreshTokensService } from './refresh-tokens.service';
 import { UsersService } from './users.service';
 

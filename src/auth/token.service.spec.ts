@@ -1,3 +1,4 @@
+import { JwtService } from '@nestjs/jwt';
 import jwt from 'jsonwebtoken';
 import { publicJwkWithKid } from './rsa-keys';
 import {
@@ -26,7 +27,7 @@ describe(TokenService.name, () => {
     });
     keysService = new JwtKeysService(settings);
     await keysService.onModuleInit();
-    tokens = new TokenService(settings, keysService);
+    tokens = new TokenService(settings, keysService, new JwtService());
   });
 
   it('issues RS256 tokens with the RFC 7638 kid and the documented claims', async () => {
@@ -125,7 +126,7 @@ describe(TokenService.name, () => {
     const settings = buildSettings({ JWT_SIGN_KEY: '0', JWT_VERIFY_KEY: keys.publicPem });
     const verifyOnlyKeys = new JwtKeysService(settings);
     await verifyOnlyKeys.onModuleInit();
-    const verifyOnly = new TokenService(settings, verifyOnlyKeys);
+    const verifyOnly = new TokenService(settings, verifyOnlyKeys, new JwtService());
     await expect(verifyOnly.issue(subject, 'access')).rejects.toThrow('verify-only');
     await expect(
       verifyOnly.verifyAccess(await tokens.issue(subject, 'access').then((t) => t.token)),
@@ -150,7 +151,7 @@ describe(TokenService.name, () => {
       const settings = buildSettings({ JWT_SIGN_KEY: '0', JWT_VERIFY_KEY: url, JWKS_REFETCH_INTERVAL: '1' });
       const remoteKeys = new JwtKeysService(settings, fetchJson);
       await remoteKeys.onModuleInit();
-      const verifier = new TokenService(settings, remoteKeys);
+      const verifier = new TokenService(settings, remoteKeys, new JwtService());
       const leaving = signValid(otherKeys);
       const staying = signValid(keys);
       await verifier.verifyAccess(leaving);

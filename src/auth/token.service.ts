@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
-import { decodeProtectedHeader, errors, jwtVerify, ProtectedHeaderParameters, SignJWT } from 'jose';
+import { JwtService, JwtVerifyOptions } from '@nestjs/jwt';
+import { JsonWebTokenError, NotBeforeError, TokenExpiredError } from 'jsonwebtoken';
 import { LRUCache } from 'lru-cache';
 import { Settings, SETTINGS } from '../settings/settings';
 import { JwtKeysService } from './jwt-keys.service';
@@ -8,7 +9,7 @@ import { AuthUser, isTokenClaims, TOKEN_ERRORS, TokenClaims, TokenSubject, Token
 
 /** RS256 is what we sign with; RS512 is accepted so a login service can move to it. */
 export const ACCEPTED_ALGORITHMS = ['RS256', 'RS512'] as const;
-const SIGNING_ALGORITHM = 'RS256';
+export const SIGNING_ALGORITHM = 'RS256';
 // Real tokens are well under 2 KiB; the bound keeps a hostile header from costing a parse.
 const MAX_TOKEN_LENGTH = 8192;
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
@@ -39,6 +40,7 @@ export class TokenService {
   constructor(
     @Inject(SETTINGS) private readonly settings: Settings,
     private readonly keys: JwtKeysService,
+    private readonly jwt: JwtService,
   ) {
     const max = settings.auth.verifiedTokenCacheSize;
     // Expiry is checked here against the token's own `exp` rather than with lru-cache's TTL
@@ -54,19 +56,21 @@ export class TokenService {
     const ttl =
       type === 'access' ? this.settings.auth.accessTtlSeconds : this.settings.auth.refreshTtlSeconds;
     const jti = randomUUID().replace(/-/g, '');
-    const claims: Omit<TokenClaims, 'iat' | 'exp' | 'jti' | 'sub'> = {
+    const claims: TokenClaims = {
       token_type: type,
       user_id: subject.id,
       username: subject.username,
       roles: [...subject.roles],
+      sub: subject.id,
+      jti,
+      iat: now,
+      exp: now + ttl,
     };
-    const token = await new SignJWT({ ...claims })
-      .setProtectedHeader({ alg: SIGNING_ALGORITHM, typ: 'JWT', kid })
-      .setSubject(subject.id)
-      .setJti(jti)
-      .setIssuedAt(now)
-      .setExpirationTime(now + ttl)
-      .sign(privateKey);
+    // The key and algorithm are named on every call: the module holds no default key to fall back on.
+    const token = await this.jwt.signAsync(
+      { ...claims },
+      { privateKey, algorithm: SIGNING_ALGORITHM, keyid: kid },
+    );
     return { token, jti, expiresAt: new Date((now + ttl) * 1000) };
   }
 
@@ -123,12 +127,8 @@ export class TokenService {
   ): Promise<{ claims: TokenClaims; kid: string }> {
     if (token.length > MAX_TOKEN_LENGTH || !COMPACT_JWS.test(token))
       throw unauthorized(TOKEN_ERRORS.malformed);
-    let header: ProtectedHeaderParameters;
-    try {
-      header = decodeProtectedHeader(token);
-    } catch {
-      throw unauthorized(TOKEN_ERRORS.malformed);
-    }
+    const header = decodeHeader(token);
+    if (header === null) throw unauthorized(TOKEN_ERRORS.malformed);
     const alg = header.alg;
     if (!ACCEPTED_ALGORITHMS.includes(alg as (typeof ACCEPTED_ALGORITHMS)[number])) {
       throw unauthorized(TOKEN_ERRORS.algorithm);
@@ -140,16 +140,22 @@ export class TokenService {
 
     let payload: Record<string, unknown>;
     try {
-      ({ payload } = await jwtVerify(token, trusted.key, {
-        algorithms: [alg!],
+      // Synchronous on purpose: RS256 verification is CPU work either way, and the callback
+      // form only adds a promise and a tick per request.
+      payload = this.jwt.verify<Record<string, unknown>>(token, {
+        // Typed string | Buffer by @nestjs/jwt, which hands it to jsonwebtoken as is; jsonwebtoken
+        // takes a KeyObject (its jwt.Secret), which spares parsing a PEM on every request.
+        publicKey: trusted.key as unknown as JwtVerifyOptions['publicKey'],
+        // Pinned to the one algorithm checked above, never a list the token could choose from.
+        algorithms: [alg as (typeof ACCEPTED_ALGORITHMS)[number]],
         clockTolerance: this.settings.auth.leewaySeconds,
-        requiredClaims: ['exp', 'iat', 'sub', 'jti'],
-      }));
+      });
     } catch (error) {
       throw unauthorized(this.reasonFor(error));
     }
+    // The claim check also makes exp, iat, sub and jti required (jsonwebtoken requires none).
     if (!isTokenClaims(payload)) throw unauthorized(TOKEN_ERRORS.malformed);
-    // jose accepts an `iat` in the future; a token minted "later" is a clock or forging problem.
+    // A token minted "later" than now is a clock or forging problem; jsonwebtoken accepts it.
     if (payload.iat > Date.now() / 1000 + this.settings.auth.leewaySeconds)
       throw unauthorized(TOKEN_ERRORS.notYetValid);
     if (payload.sub !== payload.user_id) throw unauthorized(TOKEN_ERRORS.malformed);
@@ -158,16 +164,29 @@ export class TokenService {
   }
 
   private reasonFor(error: unknown): string {
-    if (error instanceof errors.JWTExpired) return TOKEN_ERRORS.expired;
-    if (error instanceof errors.JWTClaimValidationFailed) {
-      return error.claim === 'nbf' ? TOKEN_ERRORS.notYetValid : TOKEN_ERRORS.malformed;
+    // Subclasses first: both extend JsonWebTokenError.
+    if (error instanceof TokenExpiredError) return TOKEN_ERRORS.expired;
+    if (error instanceof NotBeforeError) return TOKEN_ERRORS.notYetValid;
+    if (error instanceof JsonWebTokenError) {
+      if (error.message === 'invalid signature') return TOKEN_ERRORS.signature;
+      if (error.message === 'invalid algorithm') return TOKEN_ERRORS.algorithm;
+      return TOKEN_ERRORS.malformed;
     }
-    if (error instanceof errors.JWSSignatureVerificationFailed) return TOKEN_ERRORS.signature;
-    if (error instanceof errors.JOSEAlgNotAllowed) return TOKEN_ERRORS.algorithm;
-    if (error instanceof errors.JOSEError) return TOKEN_ERRORS.malformed;
-    // Not a JOSE error means a bug here, not a bad token: log it, but still answer 401.
+    // Not a JWT error means a bug here, not a bad token: log it, but still answer 401.
     this.logger.error(`unexpected error while verifying a token: ${(error as Error).message}`);
     return TOKEN_ERRORS.malformed;
+  }
+}
+
+/** The protected header, or null when it is not a base64url JSON object. */
+function decodeHeader(token: string): { alg?: unknown; kid?: unknown } | null {
+  try {
+    const header: unknown = JSON.parse(
+      Buffer.from(token.slice(0, token.indexOf('.')), 'base64url').toString('utf8'),
+    );
+    return typeof header === 'object' && header !== null && !Array.isArray(header) ? header : null;
+  } catch {
+    return null;
   }
 }
 

@@ -1,9 +1,13 @@
 import { BaseRpcContext } from '@nestjs/microservices';
 import { ConfirmChannel, ConsumeMessage } from 'amqplib';
-import { HEADERS } from './bus.constants';
-import { routingKeyOf } from './routing-key';
+import { Provenance } from './retry-seal';
 
-type AmqpContextArgs = [message: ConsumeMessage, channel: ConfirmChannel | null, pattern: string];
+type AmqpContextArgs = [
+  message: ConsumeMessage,
+  channel: ConfirmChannel | null,
+  pattern: string,
+  provenance: Provenance,
+];
 
 /**
  * What a handler gets with `@Ctx()`, on both transports (nestjs/nest `RmqContext`). The transport
@@ -29,13 +33,12 @@ export class AmqpContext extends BaseRpcContext<AmqpContextArgs> {
 
   /** The routing key the message was published with, e.g. `orders.eu.created`. */
   getRoutingKey(): string {
-    return routingKeyOf(this.args[0]);
+    return this.args[3].routingKey;
   }
 
   /** The exchange the message was first published to, surviving its trips through delay queues. */
   getExchange(): string {
-    const original: unknown = this.args[0].properties.headers?.[HEADERS.originalExchange];
-    return typeof original === 'string' ? original : this.args[0].fields.exchange;
+    return this.args[3].exchange;
   }
 
   /** The handler's own error, before Nest's exception filter hides it (see BusExceptionFilter). */

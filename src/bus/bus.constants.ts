@@ -18,6 +18,9 @@ export const STARTUP_CONNECT_WAIT_MS = 10_000;
 /** Short enough that a cut network is noticed well inside a Kubernetes probe period. */
 export const DEFAULT_HEARTBEAT_SECONDS = 10;
 
+/** AMQP carries a routing key as a short string: longer is never a key a broker delivered. */
+export const MAX_ROUTING_KEY_BYTES = 255;
+
 export const DIRECT_REPLY_QUEUE = 'amq.rabbitmq.reply-to';
 export const JSON_CONTENT_TYPE = 'application/json';
 
@@ -40,6 +43,8 @@ export const HEADERS = {
   lastError: 'x-last-error',
   failedAt: 'x-failed-at',
   sourceQueue: 'x-source-queue',
+  /** Proves the three above were written by this service (see RetrySeal). */
+  retrySeal: 'x-retry-seal',
 } as const;
 
 /** Why a message was parked in the dead-letter queue (the `x-death-reason` header). */

@@ -1,5 +1,5 @@
 import { Counter } from 'prom-client';
-import { MetricsService } from '../health/metrics.service';
+import { MetricsService } from '../platform/metrics.service';
 import { DeadLetterReason, METRICS } from './bus.constants';
 
 /** The bus's Prometheus counters; without a MetricsService (CLI, bench) it counts nothing. */

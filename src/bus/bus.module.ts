@@ -12,7 +12,7 @@ import {
 import { CustomTransportStrategy } from '@nestjs/microservices';
 import type { NestMicroservice } from '@nestjs/microservices';
 import { BusExceptionFilter } from './bus-exception.filter';
-import { MetricsService } from '../health/metrics.service';
+import { MetricsService } from '../platform/metrics.service';
 import { Settings } from '../settings/settings';
 import { AmqpClient } from './amqp.client';
 import { AmqpServer } from './amqp.server';
@@ -119,6 +119,7 @@ export function createBusServer(
   const options: BusServerOptions = {
     ...settings.bus,
     ...extra,
+    secretKey: settings.secretKey,
     // Leaves part of SHUTDOWN_TIMEOUT for confirms and the rest of the shutdown.
     drainTimeoutMs: extra.drainTimeoutMs ?? Math.max(1000, settings.shutdownTimeoutSeconds * 700),
   };

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ReadinessCheck } from '../health/readiness-check';
+import { ReadinessCheck } from '../platform/readiness-check';
 import { BusClient } from './bus.client';
 import { BUS_CLIENT } from './bus.constants';
 

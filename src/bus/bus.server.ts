@@ -6,9 +6,9 @@ import { DeadLetterReason, HEADERS } from './bus.constants';
 import { describeError, InvalidHandlerPatternError } from './bus.errors';
 import { BusMetrics } from './bus.metrics';
 import { correlationScope } from './correlation';
-import { RetryDecision, RetryPolicy, readRetryCount } from './retry-policy';
+import { RetryDecision, RetryPolicy } from './retry-policy';
+import { deliveredProvenance, Provenance, RetrySeal } from './retry-seal';
 import { findMatchingPattern } from './topic-pattern';
-import { routingKeyOf } from './routing-key';
 
 /** How a delivery ended; the transport turns it into ack, delay queue or dead-letter queue. */
 export type DispatchOutcome =
@@ -66,6 +66,8 @@ export interface BusServerOptions {
   readonly extraBindings?: readonly { readonly exchange: string; readonly routingKey: string }[];
   /** How long close() waits for running handlers. */
   readonly drainTimeoutMs?: number;
+  /** SECRET_KEY: keys the seal on retry headers, shared by every replica (see RetrySeal). */
+  readonly secretKey: string;
 }
 
 /** A reply a request handler produced, as it crosses the wire (a string code, not a class). */
@@ -85,6 +87,7 @@ export abstract class BusServer extends Server implements CustomTransportStrateg
   // Event handler failures must reach us to be retried, not be swallowed and logged by Nest.
   override readonly propagatesEventHandlerErrors = true;
   protected readonly retryPolicy: RetryPolicy;
+  protected readonly retrySeal: RetrySeal;
   private readonly running = new Set<Promise<unknown>>();
   private readonly extraBindings: { exchange: string; routingKey: string }[];
   private readonly exchangeHandlers = new Map<string, ExchangeHandler>();
@@ -96,6 +99,7 @@ export abstract class BusServer extends Server implements CustomTransportStrateg
   ) {
     super();
     this.retryPolicy = new RetryPolicy(options.queue, options.retryDelaysMs);
+    this.retrySeal = new RetrySeal(options.secretKey);
     this.extraBindings = [...(options.extraBindings ?? [])];
   }
 
@@ -126,8 +130,16 @@ export abstract class BusServer extends Server implements CustomTransportStrateg
   /** The exchange handler that owns this delivery, if any. */
   protected exchangeHandlerFor(message: ConsumeMessage): ExchangeHandler | undefined {
     if (this.exchangeHandlers.size === 0) return undefined;
-    const original: unknown = message.properties.headers?.[HEADERS.originalExchange];
-    return this.exchangeHandlers.get(typeof original === 'string' ? original : message.fields.exchange);
+    return this.exchangeHandlers.get(this.provenanceOf(message).exchange);
+  }
+
+  /**
+   * The key and exchange a delivery was first published with and its retries so far: from our
+   * sealed headers on a message back from our own delay queue or DLQ replay, else from the
+   * broker's delivery fields, whatever headers a publisher sent.
+   */
+  protected provenanceOf(message: ConsumeMessage): Provenance {
+    return this.retrySeal.open(this.options.queue, message) ?? deliveredProvenance(message);
   }
 
   /** Runs an exchange handler; a handler that throws (a bug) parks the delivery instead of losing it. */
@@ -205,11 +217,12 @@ export abstract class BusServer extends Server implements CustomTransportStrateg
         await sendReply(packet);
       } catch (error) {
         // The requester times out on its own; the message itself is still settled.
-        this.logger.warn(`could not reply to ${routingKeyOf(message)}: ${describeError(error)}`);
+        this.logger.warn(`could not reply to ${routingKey}: ${describeError(error)}`);
       }
     };
     const { properties } = message;
-    const routingKey = routingKeyOf(message);
+    const provenance = this.provenanceOf(message);
+    const { routingKey } = provenance;
     let data: unknown;
     try {
       data = JSON.parse(message.content.toString('utf8'));
@@ -230,10 +243,10 @@ export abstract class BusServer extends Server implements CustomTransportStrateg
         error: `no handler for routing key "${routingKey}"`,
       };
     }
-    const ctx = new AmqpContext([message, channel, pattern]);
+    const ctx = new AmqpContext([message, channel, pattern, provenance]);
     const correlationId = typeof properties.correlationId === 'string' ? properties.correlationId : undefined;
     return correlationScope.run(correlationId ?? '', async () => {
-      if (handler.isEventHandler) return this.runEventHandlers(handler, data, ctx, pattern, message);
+      if (handler.isEventHandler) return this.runEventHandlers(handler, data, ctx, pattern, provenance);
       await this.runRequestHandler(handler, data, ctx, reply);
       return { kind: 'done', pattern };
     });
@@ -244,7 +257,7 @@ export abstract class BusServer extends Server implements CustomTransportStrateg
     data: unknown,
     ctx: AmqpContext,
     pattern: string,
-    message: ConsumeMessage,
+    provenance: Provenance,
   ): Promise<DispatchOutcome> {
     try {
       for (let current: MessageHandler | undefined = handler; current; current = current.next) {
@@ -255,7 +268,7 @@ export abstract class BusServer extends Server implements CustomTransportStrateg
       const error = ctx.getFailure()?.error ?? filtered;
       if (isInvalidPayload(error))
         return { kind: 'dead-letter', reason: 'invalid-body', error: describeError(error) };
-      const decision = this.retryPolicy.decide(readRetryCount(message.properties.headers));
+      const decision = this.retryPolicy.decide(provenance.retryCount);
       if (decision.action === 'retry')
         return { kind: 'retry', pattern, decision, error: describeError(error) };
       return { kind: 'dead-letter', reason: 'retries-exhausted', error: describeError(error) };
@@ -294,12 +307,21 @@ export abstract class BusServer extends Server implements CustomTransportStrateg
     // x-headers belong to the broker: RabbitMQ 4.x ignores a republished x-death, so the count
     // lives in our own x-retry-count and stale broker death headers are not copied along.
     for (const name of Object.keys(headers)) if (BROKER_DEATH_HEADERS.test(name)) delete headers[name];
+    const known = this.provenanceOf(message);
+    const retryCount = extra[HEADERS.retryCount];
+    // Whatever a publisher sent under these names is replaced by what we know, then sealed.
+    const provenance: Provenance = {
+      ...known,
+      retryCount: typeof retryCount === 'number' ? retryCount : known.retryCount,
+    };
     return {
       ...headers,
-      [HEADERS.originalRoutingKey]: routingKeyOf(message),
-      [HEADERS.originalExchange]: headers[HEADERS.originalExchange] ?? message.fields.exchange,
-      [HEADERS.sourceQueue]: this.options.queue,
       ...extra,
+      [HEADERS.originalRoutingKey]: provenance.routingKey,
+      [HEADERS.originalExchange]: provenance.exchange,
+      [HEADERS.retryCount]: provenance.retryCount,
+      [HEADERS.sourceQueue]: this.options.queue,
+      [HEADERS.retrySeal]: this.retrySeal.seal(this.options.queue, provenance, message.content),
     };
   }
 }

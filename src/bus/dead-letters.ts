@@ -1,6 +1,7 @@
 import { ChannelModel, ConfirmChannel, connect, Message } from 'amqplib';
 import { deadLetterQueueName, HEADERS } from './bus.constants';
 import { InProcessBroker } from './in-process.broker';
+import { RetrySeal } from './retry-seal';
 
 /** One parked message as the DLQ tools show it. */
 export interface DeadLetter {
@@ -41,11 +42,16 @@ export function describeDeadLetter(message: Message): DeadLetter {
   };
 }
 
-/** Headers of a replayed message: the routing key stays, the failure record and retry count go. */
-function replayHeaders(message: Message): Record<string, unknown> {
+/**
+ * Headers of a replayed message: the routing key stays, the failure record and retry count go.
+ * The operator vouches for what sits in the service's own DLQ (only the service and the broker
+ * write there), so the replay seals the original key and exchange afresh for `queue`.
+ */
+function replayHeaders(seal: RetrySeal, queue: string, message: Message): Record<string, unknown> {
   const headers = { ...(message.properties.headers as Record<string, unknown>) };
   for (const name of [
     HEADERS.retryCount,
+    HEADERS.retrySeal,
     HEADERS.deathReason,
     HEADERS.lastError,
     HEADERS.failedAt,
@@ -59,7 +65,11 @@ function replayHeaders(message: Message): Record<string, unknown> {
   ]) {
     delete headers[name];
   }
-  headers[HEADERS.originalRoutingKey] = describeDeadLetter(message).routingKey;
+  const routingKey = describeDeadLetter(message).routingKey;
+  const exchange = headers[HEADERS.originalExchange];
+  headers[HEADERS.originalRoutingKey] = routingKey;
+  if (typeof exchange === 'string')
+    headers[HEADERS.retrySeal] = seal.seal(queue, { routingKey, exchange, retryCount: 0 }, message.content);
   return headers;
 }
 
@@ -71,7 +81,10 @@ export function serviceQueueOf(name: string): string {
 export class AmqpDeadLetterQueue implements DeadLetterQueue {
   private session: Promise<{ connection: ChannelModel; channel: ConfirmChannel }> | null = null;
 
-  constructor(private readonly url: string) {}
+  constructor(
+    private readonly url: string,
+    private readonly seal: RetrySeal,
+  ) {}
 
   async list(queue: string, limit: number): Promise<DeadLetter[]> {
     const dlq = deadLetterQueueName(serviceQueueOf(queue));
@@ -110,7 +123,7 @@ export class AmqpDeadLetterQueue implements DeadLetterQueue {
         if (!message) break;
         channel.sendToQueue(target, message.content, {
           ...message.properties,
-          headers: replayHeaders(message),
+          headers: replayHeaders(this.seal, target, message),
           persistent: true,
         });
         batch.push(message);
@@ -156,7 +169,10 @@ export class AmqpDeadLetterQueue implements DeadLetterQueue {
 }
 
 export class InProcessDeadLetterQueue implements DeadLetterQueue {
-  constructor(private readonly broker: InProcessBroker) {}
+  constructor(
+    private readonly broker: InProcessBroker,
+    private readonly seal: RetrySeal,
+  ) {}
 
   async list(queue: string, limit: number): Promise<DeadLetter[]> {
     return this.broker
@@ -171,7 +187,7 @@ export class InProcessDeadLetterQueue implements DeadLetterQueue {
     for (const message of messages)
       this.broker.sendToQueue(target, message.content, {
         ...message.properties,
-        headers: replayHeaders(message),
+        headers: replayHeaders(this.seal, target, message),
       });
     onProgress?.(messages.length);
     return messages.length;

@@ -1,4 +1,4 @@
-import { readRetryCount, RetryPolicy } from './retry-policy';
+import { RetryPolicy } from './retry-policy';
 
 describe(RetryPolicy.name, () => {
   const policy = new RetryPolicy('billing', [1000, 10_000, 60_000]);
@@ -34,18 +34,5 @@ describe(RetryPolicy.name, () => {
       { name: 'q.retry.500', delayMs: 500 },
       { name: 'q.retry.2000', delayMs: 2000 },
     ]);
-  });
-});
-
-describe(readRetryCount.name, () => {
-  it.each([
-    [undefined, 0],
-    [{}, 0],
-    [{ 'x-retry-count': 2 }, 2],
-    [{ 'x-retry-count': '3' }, 3],
-    [{ 'x-retry-count': -1 }, 0],
-    [{ 'x-retry-count': 'many' }, 0],
-  ])('reads %j as %i', (headers, expected) => {
-    expect(readRetryCount(headers)).toBe(expected);
   });
 });

@@ -42,9 +42,3 @@ export class RetryPolicy {
     return deadLetterQueueName(this.queue);
   }
 }
-
-/** Reads `x-retry-count` tolerantly: a header from a foreign publisher may be anything. */
-export function readRetryCount(headers: Record<string, unknown> | undefined): number {
-  const value = Number(headers?.['x-retry-count'] ?? 0);
-  return Number.isInteger(value) && value >= 0 ? value : 0;
-}

@@ -23,6 +23,14 @@ describe(matchesTopic.name, () => {
     expect(matchesTopic(pattern, key)).toBe(expected);
   });
 
+  it('matches a key crafted against many # in time linear in its words (no backtracking)', () => {
+    // Backtracking tries every way to split 5 000 words among six `#`: about 10^19 paths.
+    const pattern = '#.a.#.a.#.a.#.a.#.a.#.b';
+    const key = Array.from({ length: 5000 }, () => 'a').join('.');
+    expect(matchesTopic(pattern, `${key}.c`)).toBe(false);
+    expect(matchesTopic(pattern, `${key}.b`)).toBe(true);
+  });
+
   it('treats regex characters in words literally', () => {
     expect(matchesTopic('a+b.c', 'a+b.c')).toBe(true);
     expect(matchesTopic('a+b.c', 'aab.c')).toBe(false);
@@ -36,6 +44,12 @@ describe(findMatchingPattern.name, () => {
 
   it('takes the first matching wildcard pattern', () => {
     expect(findMatchingPattern(['audit.#', 'audit.*'], 'audit.login')).toBe('audit.#');
+  });
+
+  it('finds no handler for a key longer than 255 bytes, even under #', () => {
+    expect(findMatchingPattern(['#'], 'a'.repeat(255))).toBe('#');
+    expect(findMatchingPattern(['#'], 'a'.repeat(256))).toBeNull();
+    expect(findMatchingPattern(['#'], 'é'.repeat(128))).toBeNull();
   });
 
   it('returns null when nothing matches', () => {

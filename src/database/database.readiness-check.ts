@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ReadinessCheck } from '../health/readiness-check';
+import { ReadinessCheck } from '../platform/readiness-check';
 
 @Injectable()
 export class DatabaseReadinessCheck implements ReadinessCheck {

@@ -9,8 +9,8 @@ import {
   HealthIndicatorResult,
   HealthIndicatorService,
 } from '@nestjs/terminus';
-import { READINESS_CHECKS, ReadinessCheck } from './readiness-check';
-import { Public } from '../auth/public.decorator';
+import { READINESS_CHECKS, ReadinessCheck } from '../platform/readiness-check';
+import { Public } from '../platform/public.decorator';
 
 /** Terminus's result (its `error` names what is down) with the status and a one-line message. */
 type NotReadyBody = HealthCheckResult & { statusCode: 503; message: string };

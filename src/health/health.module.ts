@@ -2,7 +2,7 @@ import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { HealthController } from './health.controller';
 import { MetricsController } from './metrics.controller';
-import { READINESS_CHECKS, ReadinessCheck } from './readiness-check';
+import { READINESS_CHECKS, ReadinessCheck } from '../platform/readiness-check';
 
 type CheckClass = new (...args: never[]) => ReadinessCheck;
 

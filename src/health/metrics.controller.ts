@@ -1,8 +1,8 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { MetricsService } from './metrics.service';
-import { Public } from '../auth/public.decorator';
+import { MetricsService } from '../platform/metrics.service';
+import { Public } from '../platform/public.decorator';
 
 @ApiExcludeController()
 @Public()

@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Settings, SETTINGS } from '../settings/settings';
 import { SERVICE_VERSION } from './service-info';
-import { Public } from '../auth/public.decorator';
+import { Public } from '../platform/public.decorator';
 
 interface ServiceIndex {
   service: string;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram } from 'prom-client';
-import { MetricsService } from '../health/metrics.service';
+import { MetricsService } from '../platform/metrics.service';
 import { JobOutcome } from './job-run.entity';
 
 export type SkipReason = 'claimed' | 'already-ran' | 'shutting-down';

@@ -1,5 +1,5 @@
 import { Counter, Histogram } from 'prom-client';
-import { MetricsService } from '../health/metrics.service';
+import { MetricsService } from '../platform/metrics.service';
 import { METRICS } from './sync.constants';
 
 /** Pending outbox rows per `cqrs_id`, read at scrape time. */

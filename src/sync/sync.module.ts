@@ -13,7 +13,7 @@ import { DataSource } from 'typeorm';
 import { BusClient } from '../bus/bus.client';
 import { BUS_CLIENT, deadLetterQueueName } from '../bus/bus.constants';
 import { BusServer } from '../bus/bus.server';
-import { MetricsService } from '../health/metrics.service';
+import { MetricsService } from '../platform/metrics.service';
 import { Settings, SETTINGS } from '../settings/settings';
 import { EntityClass, MasterDefinition } from './master.definition';
 import { OutboxListener } from './outbox-listener';

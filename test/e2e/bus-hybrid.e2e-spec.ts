@@ -1,5 +1,5 @@
 import { Body, Controller, DynamicModule, HttpCode, Module, Post } from '@nestjs/common';
-import { Public } from '../../src/auth/public.decorator';
+import { Public } from '../../src/platform/public.decorator';
 import { NestFactory } from '@nestjs/core';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -14,6 +14,7 @@ import { BusReadinessCheck } from '../../src/bus/bus.readiness-check';
 import { IN_PROCESS_BROKER } from '../../src/bus/bus.constants';
 import { DeadLetterQueue, InProcessDeadLetterQueue } from '../../src/bus/dead-letters';
 import { InProcessBroker } from '../../src/bus/in-process.broker';
+import { RetrySeal } from '../../src/bus/retry-seal';
 import { configureHttp, createHttpAdapter } from '../../src/http/configure-http';
 import { createRootLogger, PinoLoggerService } from '../../src/logging/logger';
 import { Settings } from '../../src/settings/settings';
@@ -110,7 +111,10 @@ describe.each(transports)('the real app with HTTP and the bus over %s', (kind) =
     dlq =
       kind === 'amqp'
         ? bed.deadLetters()
-        : new InProcessDeadLetterQueue(app.get<InProcessBroker>(IN_PROCESS_BROKER));
+        : new InProcessDeadLetterQueue(
+            app.get<InProcessBroker>(IN_PROCESS_BROKER),
+            new RetrySeal(settings.secretKey),
+          );
   });
 
   afterAll(async () => {

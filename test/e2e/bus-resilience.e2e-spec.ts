@@ -100,6 +100,7 @@ describe('bus without a reachable broker', () => {
         prefetch: 10,
         retryDelaysMs: [],
         startupConnectWaitMs: 300,
+        secretKey: 'x'.repeat(32),
       },
       new BusMetrics(null),
     );

@@ -4,7 +4,7 @@ import { lastValueFrom } from 'rxjs';
 import { AmqpContext } from '../../src/bus/amqp.context';
 import { BusClient } from '../../src/bus/bus.client';
 import { InvalidHandlerPatternError, RemoteHandlerError, RpcTimeoutError } from '../../src/bus/bus.errors';
-import { MetricsService } from '../../src/health/metrics.service';
+import { MetricsService } from '../../src/platform/metrics.service';
 import { queueDepth, requireBroker, uniqueName, waitFor } from '../support/broker';
 import { BusTestbed, Received, TransportKind } from '../support/bus-testbed';
 

@@ -18,6 +18,8 @@ import {
 import { startTestApp, TestApp } from '../support/test-app';
 import { METRICS } from '../../src/sync/sync.constants';
 import { AmqpDeadLetterQueue } from '../../src/bus/dead-letters';
+import { RetrySeal } from '../../src/bus/retry-seal';
+import { TEST_SECRET_KEY } from '../support/secret-key';
 
 jest.setTimeout(60_000);
 
@@ -167,7 +169,7 @@ describeBroker.each(testDatabases())(
 
     it('gives a dead letter replayed with bus:dlq a fresh retry budget, as cqrs_dead_letters retry does', async () => {
       const pk = randomUUID();
-      const dlq = new AmqpDeadLetterQueue(TEST_AMQP_URL);
+      const dlq = new AmqpDeadLetterQueue(TEST_AMQP_URL, new RetrySeal(TEST_SECRET_KEY));
       try {
         await drainQueue(`dead_letter_${queue}`);
         log.failingTitles.add('stubborn');

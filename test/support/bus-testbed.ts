@@ -8,11 +8,13 @@ import { BusModule, connectBus } from '../../src/bus/bus.module';
 import { createValidationPipe } from '../../src/http/validation';
 import { AmqpDeadLetterQueue, DeadLetterQueue, InProcessDeadLetterQueue } from '../../src/bus/dead-letters';
 import { InProcessBroker } from '../../src/bus/in-process.broker';
-import { MetricsModule } from '../../src/health/metrics.module';
+import { RetrySeal } from '../../src/bus/retry-seal';
+import { MetricsModule } from '../../src/platform/metrics.module';
 import { loadSettings } from '../../src/settings/load-settings';
 import { Settings } from '../../src/settings/settings';
 import { SettingsModule } from '../../src/settings/settings.module';
 import { BrokerJanitor, TEST_AMQP_URL, uniqueName } from './broker';
+import { TEST_SECRET_KEY } from './secret-key';
 
 export type TransportKind = 'amqp' | 'in-process';
 
@@ -71,6 +73,7 @@ export class BusTestbed {
     return loadSettings({
       env: {
         DEBUG: 'true',
+        SECRET_KEY: TEST_SECRET_KEY,
         SERVICE_NAME: serviceName,
         AMQP_URL: this.kind === 'amqp' ? TEST_AMQP_URL : 'None',
         AMQP_EXCHANGE: this.exchange,
@@ -147,8 +150,8 @@ export class BusTestbed {
 
   deadLetters(): DeadLetterQueue {
     return this.kind === 'amqp'
-      ? new AmqpDeadLetterQueue(TEST_AMQP_URL)
-      : new InProcessDeadLetterQueue(this.broker);
+      ? new AmqpDeadLetterQueue(TEST_AMQP_URL, new RetrySeal(TEST_SECRET_KEY))
+      : new InProcessDeadLetterQueue(this.broker, new RetrySeal(TEST_SECRET_KEY));
   }
 
   async close(): Promise<void> {

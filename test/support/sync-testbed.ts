@@ -2,7 +2,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { Channel, ChannelModel, connect, ConsumeMessage, GetMessage } from 'amqplib';
 import { Column, DataSource, Entity, PrimaryColumn, Table } from 'typeorm';
-import { MetricsService } from '../../src/health/metrics.service';
+import { MetricsService } from '../../src/platform/metrics.service';
 import { encodeCqrsBody, JsonObject, SignalType } from '../../src/sync/cqrs-message';
 import { SYNC_CLOCK, SyncClock } from '../../src/sync/sync-consumer';
 import { ReplicaDefinition, ReplicaEvent } from '../../src/sync/replica.definition';

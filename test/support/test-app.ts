@@ -4,6 +4,7 @@ import { createApp } from '../../src/app.factory';
 import { loadSettings } from '../../src/settings/load-settings';
 import { Settings } from '../../src/settings/settings';
 import { testKeyPair } from './keys';
+import { TEST_SECRET_KEY } from './secret-key';
 
 export interface TestApp {
   readonly app: NestFastifyApplication;
@@ -22,7 +23,7 @@ export function testSettings(env: Record<string, string> = {}): Settings {
     localEnvFile: null,
     env: {
       DEBUG: 'false',
-      SECRET_KEY: 'test-secret-key-that-is-long-enough-0123456789',
+      SECRET_KEY: TEST_SECRET_KEY,
       DATABASE_URL: 'sqlite:///:memory:',
       ALLOWED_HOSTS: 'localhost,127.0.0.1',
       JWT_SIGN_KEY: keys.privateKey,

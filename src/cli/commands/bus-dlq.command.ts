@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { AmqpDeadLetterQueue, DeadLetter, DeadLetterQueue, serviceQueueOf } from '../../bus/dead-letters';
 import { deadLetterQueueName } from '../../bus/bus.constants';
 import { describeError } from '../../bus/bus.errors';
+import { RetrySeal } from '../../bus/retry-seal';
 import { Settings } from '../../settings/settings';
 
 /**
@@ -79,7 +80,7 @@ async function run(
     );
   }
   const name = serviceQueueOf(queue ?? settings.bus.queue);
-  const store = new AmqpDeadLetterQueue(settings.amqpUrl);
+  const store = new AmqpDeadLetterQueue(settings.amqpUrl, new RetrySeal(settings.secretKey));
   let failure: string | null = null;
   try {
     await work(store, name);
