@@ -3,20 +3,30 @@
 //
 //   node -r @swc-node/register infrastructure/checks/run-checks.ts static
 //   node -r @swc-node/register infrastructure/checks/run-checks.ts run-flags   (podman/docker flags, one a line)
+//   node -r @swc-node/register infrastructure/checks/run-checks.ts pipeline-scripts DIR   (for shellcheck)
 //
 // HELM names the helm binary (default .tools/helm/helm).
 import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readAppFacts, settingsTheAppReads } from './app-facts';
 import { checkComposeFile } from './compose-file';
 import { AppFacts, checkCrossReferences } from './cross-references';
 import { lintDockerfile } from './dockerfile-lint';
+import {
+  checkSetKeys,
+  DeployCommand,
+  deployCommands,
+  EXAMPLE_VALUES,
+  setValues,
+  templateArguments,
+} from './deploy-commands';
 import { compareRenderings } from './equivalence';
 import { isRecord, validateKubernetesObject } from './kubernetes-schema';
 import { describeProblems, Problem } from './problem';
 import { checkReadmeSecrets } from './readme-secrets';
+import { allPipelineScripts, readPipelineFiles, scriptFileName, scriptForShellcheck } from './pipelines';
 import { runFlagsFor } from './run-flags';
 import { parseYamlDocuments, YamlDocument } from './yaml-documents';
 
@@ -109,14 +119,12 @@ function checkRendering(
   rendering: { documents: YamlDocument[]; problems: Problem[] },
   facts: AppFacts,
   isAppImage: (image: string) => boolean,
+  settingsSecrets: ReadonlySet<string> = new Set([SETTINGS_SECRET]),
 ): { problems: Problem[]; notes: string[] } {
   const problems = [...rendering.problems];
   for (const document of rendering.documents) problems.push(...validateKubernetesObject(document));
   problems.push(...unpinnedImages(rendering.documents, isAppImage));
-  const cross = checkCrossReferences(rendering.documents, facts, {
-    isAppImage,
-    settingsSecrets: new Set([SETTINGS_SECRET]),
-  });
+  const cross = checkCrossReferences(rendering.documents, facts, { isAppImage, settingsSecrets });
   return { problems: [...problems, ...cross.problems], notes: cross.notes };
 }
 
@@ -244,7 +252,75 @@ async function staticChecks(): Promise<void> {
         facts.settings,
       ),
   );
+  deployChecks(facts);
   console.log(`static checks: ${passed} passed, ${failed} failed`);
+}
+
+/**
+ * Each pipeline's deploy rendered by `helm template` with the options it passes to `helm upgrade
+ * --install` (the README's variables replaced by EXAMPLE_VALUES), checked like the charts; every
+ * `--set` reaches the rendering; GitHub's and GitLab's deploys of a chart render the same.
+ */
+function deployChecks(facts: AppFacts): void {
+  const { commands, problems } = deployCommands(allPipelineScripts(readPipelineFiles(ROOT)), EXAMPLE_VALUES);
+  attempt(
+    'pipelines: every deploy job runs helm upgrade --install RELEASE CHART with known variables',
+    () => [
+      ...problems,
+      ...(commands.length === 0 ? [{ source: 'pipelines', message: 'no helm upgrade --install found' }] : []),
+    ],
+  );
+  const renderings = new Map<string, { command: DeployCommand; text: string }[]>();
+  for (const command of commands) {
+    attempt(
+      `helm template with the options of ${command.source} (strict schema, cross-references, --set keys)`,
+      () => {
+        const text = helm(templateArguments(command));
+        const image = `${EXAMPLE_VALUES.DOCKER_SERVER}/${EXAMPLE_VALUES.IMAGE_NAME}:${EXAMPLE_VALUES.CI_COMMIT_SHA}`;
+        const rendered = checkRendering(
+          readYaml(`helm:${command.source}`, text),
+          facts,
+          (candidate) => candidate === image,
+          new Set([EXAMPLE_VALUES.SECRET_SETTINGS_NAME]),
+        );
+        const unused = setValues(command.options)
+          .filter(([, value]) => !text.includes(value))
+          .map(([key, value]) => ({
+            source: command.source,
+            message: `--set ${key}=${value} appears nowhere in the rendering`,
+          }));
+        renderings.set(command.chart, [...(renderings.get(command.chart) ?? []), { command, text }]);
+        return {
+          problems: [...checkSetKeys(command, ROOT), ...rendered.problems, ...unused],
+          notes: rendered.notes,
+        };
+      },
+    );
+  }
+  for (const [chart, versions] of renderings) {
+    attempt(`GitHub's and GitLab's deploys of ${chart} render the same objects`, () => {
+      const pipelines = new Set(versions.map(({ command }) => command.source.split(':')[0]));
+      if (
+        !versions.some(({ command }) => command.source.startsWith('.github/')) ||
+        !pipelines.has('.gitlab-ci.yml')
+      )
+        return [{ source: chart, message: `deployed by ${[...pipelines].join(', ')} only` }];
+      return versions
+        .filter(({ text }) => text !== versions[0].text)
+        .map(({ command }) => ({
+          source: command.source,
+          message: `renders differently from ${versions[0].command.source}`,
+        }));
+    });
+  }
+}
+
+/** Each pipeline script as a file of its own in `dir`, for shellcheck (.ci/infrastructure-checks). */
+function writePipelineScripts(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  allPipelineScripts(readPipelineFiles(ROOT)).forEach((script, index) => {
+    writeFileSync(join(dir, scriptFileName(script, index)), scriptForShellcheck(script));
+  });
 }
 
 function printRunFlags(): void {
@@ -263,11 +339,15 @@ async function main(command: string | undefined): Promise<number> {
     printRunFlags();
     return 0;
   }
+  if (command === 'pipeline-scripts' && process.argv[3]) {
+    writePipelineScripts(process.argv[3]);
+    return 0;
+  }
   if (command === 'settings') {
     console.log([...settingsTheAppReads()].join('\n'));
     return 0;
   }
-  console.error('usage: run-checks.ts static | run-flags | settings');
+  console.error('usage: run-checks.ts static | run-flags | settings | pipeline-scripts DIR');
   return 2;
 }
 
