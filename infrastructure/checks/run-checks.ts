@@ -14,14 +14,8 @@ import { readAppFacts, settingsTheAppReads } from './app-facts';
 import { checkComposeFile } from './compose-file';
 import { AppFacts, checkCrossReferences } from './cross-references';
 import { lintDockerfile } from './dockerfile-lint';
-import {
-  checkSetKeys,
-  DeployCommand,
-  deployCommands,
-  EXAMPLE_VALUES,
-  setValues,
-  templateArguments,
-} from './deploy-commands';
+import { deployCommands, EXAMPLE_VALUES, templateArguments } from './deploy-commands';
+import { deployRenderingChecks } from './deploy-checks';
 import { compareRenderings } from './equivalence';
 import { isRecord, validateKubernetesObject } from './kubernetes-schema';
 import { describeProblems, Problem } from './problem';
@@ -256,63 +250,15 @@ async function staticChecks(): Promise<void> {
   console.log(`static checks: ${passed} passed, ${failed} failed`);
 }
 
-/**
- * Each pipeline's deploy rendered by `helm template` with the options it passes to `helm upgrade
- * --install` (the README's variables replaced by EXAMPLE_VALUES), checked like the charts; every
- * `--set` reaches the rendering; GitHub's and GitLab's deploys of a chart render the same.
- */
 function deployChecks(facts: AppFacts): void {
   const { commands, problems } = deployCommands(allPipelineScripts(readPipelineFiles(ROOT)), EXAMPLE_VALUES);
-  attempt(
-    'pipelines: every deploy job runs helm upgrade --install RELEASE CHART with known variables',
-    () => [
-      ...problems,
-      ...(commands.length === 0 ? [{ source: 'pipelines', message: 'no helm upgrade --install found' }] : []),
-    ],
-  );
-  const renderings = new Map<string, { command: DeployCommand; text: string }[]>();
-  for (const command of commands) {
-    attempt(
-      `helm template with the options of ${command.source} (strict schema, cross-references, --set keys)`,
-      () => {
-        const text = helm(templateArguments(command));
-        const image = `${EXAMPLE_VALUES.DOCKER_SERVER}/${EXAMPLE_VALUES.IMAGE_NAME}:${EXAMPLE_VALUES.CI_COMMIT_SHA}`;
-        const rendered = checkRendering(
-          readYaml(`helm:${command.source}`, text),
-          facts,
-          (candidate) => candidate === image,
-          new Set([EXAMPLE_VALUES.SECRET_SETTINGS_NAME]),
-        );
-        const unused = setValues(command.options)
-          .filter(([, value]) => !text.includes(value))
-          .map(([key, value]) => ({
-            source: command.source,
-            message: `--set ${key}=${value} appears nowhere in the rendering`,
-          }));
-        renderings.set(command.chart, [...(renderings.get(command.chart) ?? []), { command, text }]);
-        return {
-          problems: [...checkSetKeys(command, ROOT), ...rendered.problems, ...unused],
-          notes: rendered.notes,
-        };
-      },
-    );
-  }
-  for (const [chart, versions] of renderings) {
-    attempt(`GitHub's and GitLab's deploys of ${chart} render the same objects`, () => {
-      const pipelines = new Set(versions.map(({ command }) => command.source.split(':')[0]));
-      if (
-        !versions.some(({ command }) => command.source.startsWith('.github/')) ||
-        !pipelines.has('.gitlab-ci.yml')
-      )
-        return [{ source: chart, message: `deployed by ${[...pipelines].join(', ')} only` }];
-      return versions
-        .filter(({ text }) => text !== versions[0].text)
-        .map(({ command }) => ({
-          source: command.source,
-          message: `renders differently from ${versions[0].command.source}`,
-        }));
-    });
-  }
+  const checks = deployRenderingChecks(commands, problems, {
+    root: ROOT,
+    render: (command) => helm(templateArguments(command)),
+    check: (source, text, isAppImage, settingsSecrets) =>
+      checkRendering(readYaml(`helm:${source}`, text), facts, isAppImage, settingsSecrets),
+  });
+  for (const { name, run } of checks) attempt(name, run);
 }
 
 /** Each pipeline script as a file of its own in `dir`, for shellcheck (.ci/infrastructure-checks). */
