@@ -20,6 +20,7 @@ interface Workflow {
       steps?: unknown[];
       uses?: string;
       needs?: unknown;
+      env?: Record<string, string>;
     }
   >;
 }
@@ -150,6 +151,7 @@ describe('GitHub workflows', () => {
   it('test the way a local run does: .ci/run with PostgreSQL and RabbitMQ services, Node from .nvmrc', () => {
     const test = workflows.find((workflow) => workflow.file.endsWith('/test.yml'))!.value.jobs.test;
     expect(Object.keys(test.services ?? {})).toEqual(['postgres', 'rabbitmq']);
+    expect(test.env).toEqual({ CI: 'true', COVERAGE: 'true' });
     const runs = githubScripts('.github/workflows/test.yml', github.get('.github/workflows/test.yml')!);
     expect(runs.map((script) => script.text.trim())).toContain('bash .ci/run');
     expect(test.steps).toContainEqual(

@@ -45,7 +45,10 @@ describe('.gitlab-ci.yml', () => {
       expect.objectContaining({ name: expect.stringMatching(/^postgres:/), alias: 'postgres' }),
     ]);
     expect(test.variables).toEqual(
-      expect.objectContaining({ TEST_POSTGRES_SERVER: 'postgres://postgres@postgres:5432/test' }),
+      expect.objectContaining({
+        COVERAGE: 'true',
+        TEST_POSTGRES_SERVER: 'postgres://postgres@postgres:5432/test',
+      }),
     );
   });
 
