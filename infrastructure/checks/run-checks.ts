@@ -3,20 +3,24 @@
 //
 //   node -r @swc-node/register infrastructure/checks/run-checks.ts static
 //   node -r @swc-node/register infrastructure/checks/run-checks.ts run-flags   (podman/docker flags, one a line)
+//   node -r @swc-node/register infrastructure/checks/run-checks.ts pipeline-scripts DIR   (for shellcheck)
 //
 // HELM names the helm binary (default .tools/helm/helm).
 import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readAppFacts, settingsTheAppReads } from './app-facts';
 import { checkComposeFile } from './compose-file';
 import { AppFacts, checkCrossReferences } from './cross-references';
 import { lintDockerfile } from './dockerfile-lint';
+import { deployCommands, EXAMPLE_VALUES, templateArguments } from './deploy-commands';
+import { deployRenderingChecks } from './deploy-checks';
 import { compareRenderings } from './equivalence';
 import { isRecord, validateKubernetesObject } from './kubernetes-schema';
 import { describeProblems, Problem } from './problem';
 import { checkReadmeSecrets } from './readme-secrets';
+import { allPipelineScripts, readPipelineFiles, scriptFileName, scriptForShellcheck } from './pipelines';
 import { runFlagsFor } from './run-flags';
 import { parseYamlDocuments, YamlDocument } from './yaml-documents';
 
@@ -109,14 +113,12 @@ function checkRendering(
   rendering: { documents: YamlDocument[]; problems: Problem[] },
   facts: AppFacts,
   isAppImage: (image: string) => boolean,
+  settingsSecrets: ReadonlySet<string> = new Set([SETTINGS_SECRET]),
 ): { problems: Problem[]; notes: string[] } {
   const problems = [...rendering.problems];
   for (const document of rendering.documents) problems.push(...validateKubernetesObject(document));
   problems.push(...unpinnedImages(rendering.documents, isAppImage));
-  const cross = checkCrossReferences(rendering.documents, facts, {
-    isAppImage,
-    settingsSecrets: new Set([SETTINGS_SECRET]),
-  });
+  const cross = checkCrossReferences(rendering.documents, facts, { isAppImage, settingsSecrets });
   return { problems: [...problems, ...cross.problems], notes: cross.notes };
 }
 
@@ -244,7 +246,27 @@ async function staticChecks(): Promise<void> {
         facts.settings,
       ),
   );
+  deployChecks(facts);
   console.log(`static checks: ${passed} passed, ${failed} failed`);
+}
+
+function deployChecks(facts: AppFacts): void {
+  const { commands, problems } = deployCommands(allPipelineScripts(readPipelineFiles(ROOT)), EXAMPLE_VALUES);
+  const checks = deployRenderingChecks(commands, problems, {
+    root: ROOT,
+    render: (command) => helm(templateArguments(command)),
+    check: (source, text, isAppImage, settingsSecrets) =>
+      checkRendering(readYaml(`helm:${source}`, text), facts, isAppImage, settingsSecrets),
+  });
+  for (const { name, run } of checks) attempt(name, run);
+}
+
+/** Each pipeline script as a file of its own in `dir`, for shellcheck (.ci/infrastructure-checks). */
+function writePipelineScripts(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  allPipelineScripts(readPipelineFiles(ROOT)).forEach((script, index) => {
+    writeFileSync(join(dir, scriptFileName(script, index)), scriptForShellcheck(script));
+  });
 }
 
 function printRunFlags(): void {
@@ -263,11 +285,15 @@ async function main(command: string | undefined): Promise<number> {
     printRunFlags();
     return 0;
   }
+  if (command === 'pipeline-scripts' && process.argv[3]) {
+    writePipelineScripts(process.argv[3]);
+    return 0;
+  }
   if (command === 'settings') {
     console.log([...settingsTheAppReads()].join('\n'));
     return 0;
   }
-  console.error('usage: run-checks.ts static | run-flags | settings');
+  console.error('usage: run-checks.ts static | run-flags | settings | pipeline-scripts DIR');
   return 2;
 }
 
