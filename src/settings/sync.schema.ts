@@ -15,6 +15,8 @@ export interface SyncSettings {
   readonly relayBatchSize: number;
   /** Fallback poll of the relay (it is woken on every commit anyway). */
   readonly relayPollMs: number;
+  /** Replica events applied in one transaction at most (group commit). */
+  readonly applyBatchSize: number;
 }
 
 export function parseSyncSettings(env: EnvReader): SyncSettings {
@@ -31,6 +33,7 @@ export function parseSyncSettings(env: EnvReader): SyncSettings {
       : env.seconds('SYNC_DEAD_MESSAGE_TTL', 864_000, { min: 1, max: 365 * 86_400 }) * 1000,
     relayBatchSize: env.integer('SYNC_RELAY_BATCH', 500, { min: 1, max: 10_000 }),
     relayPollMs: milliseconds(env, 'SYNC_RELAY_POLL', 5_000, { min: 10, max: 3_600_000 }),
+    applyBatchSize: env.integer('SYNC_APPLY_BATCH', 200, { min: 1, max: 5_000 }),
   });
 }
 
