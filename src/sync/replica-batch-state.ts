@@ -31,7 +31,11 @@ export class ReplicaBatchState {
     lock: { mode: 'pessimistic_write' } | undefined,
   ): Promise<ReplicaBatchState> {
     const dialect: Dialect = manager.connection.options.type === 'postgres' ? 'postgres' : 'sqlite';
-    if (dialect === 'postgres') await lockInstances(manager, entries);
+    if (dialect === 'postgres')
+      await lockInstances(
+        manager,
+        entries.map((entry) => ({ cqrsId: entry.replica.cqrsId, pk: entry.pk })),
+      );
     const recorded = await recordInInbox(manager, dialect, entries);
     const tombstones = new Map<string, number>();
     const rows = new Map<string, SyncedColumns>();
@@ -83,11 +87,16 @@ function byCqrsId(entries: readonly BatchEntry[]): Map<string, BatchEntry[]> {
 }
 
 /**
- * The advisory lock of every instance (the key ReplicaState.lockInstance uses), taken in hash
- * order so that two batches sharing instances cannot deadlock on each other.
+ * Serializes every write to these instances across processes until the transaction ends: a
+ * PostgreSQL advisory lock per instance (it also covers an instance with no row to lock yet),
+ * all in one statement and in hash order, so two transactions sharing instances cannot deadlock.
  */
-async function lockInstances(manager: EntityManager, entries: readonly BatchEntry[]): Promise<void> {
-  const keys = entries.map((entry) => `sync:${entry.replica.cqrsId}:${String(entry.pk)}`);
+export async function lockInstances(
+  manager: EntityManager,
+  instances: readonly { readonly cqrsId: string; readonly pk: string | number }[],
+): Promise<void> {
+  if (instances.length === 0) return;
+  const keys = instances.map(({ cqrsId, pk }) => `sync:${cqrsId}:${String(pk)}`);
   await manager.query(
     `SELECT pg_advisory_xact_lock(h) FROM (
        SELECT DISTINCT hashtext(k) AS h FROM unnest($1::text[]) AS k ORDER BY h) AS locks`,
