@@ -9,15 +9,18 @@
  *               from the first commit to the last apply (the replica's inbox `applied_at`)
  *   lag:        LAG_RATE events/s offered for LAG_SECONDS, one change per transaction;
  *               lag = applied on the replica - the change's `cqrs_updated` on the master
+ *   replica:    the same number of SAVEs published straight to the `cqrs` exchange, from the
+ *               first publish to the last apply (the replica's share, without writer and relay)
  *   reference:  raw amqplib publish of the same bodies (persistent, durable queue), confirms
  *               awaited every 500, measured in the same run, interleaved with the throughput rounds
  * Bounded: ROUNDS (default 3) × EVENTS (default 20 000), 10 s of lag load, a 300 s overall limit.
  * Run: `node -r @swc-node/register bench/sync.bench.ts` after `npm run build`, or `npm run bench`.
- * Writes bench-results/sync.json.
+ * Writes bench-results/sync.json. BENCH_CPU_PROF=<dir> writes each service's V8 CPU profile there.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'amqplib';
 import { Client } from 'pg';
@@ -45,6 +48,7 @@ const GOAL_P99_LAG_MS = 100;
 const RUN = randomBytes(3).toString('hex');
 const SERVER_URL = process.env.TEST_POSTGRES_SERVER ?? 'postgres://postgres@127.0.0.1:5432/test';
 const ROOT = join(__dirname, '..');
+const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROF;
 
 function checkDeadline(what: string): void {
   if (Date.now() > DEADLINE) throw new Error(`sync benchmark exceeded its 300 s limit (${what})`);
@@ -79,7 +83,11 @@ interface Service {
 async function startService(name: string, env: Record<string, string>): Promise<Service> {
   const port = await freePort();
   let output = '';
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'main.js')], {
+  // BENCH_CPU_PROF=<dir>: each service writes a V8 CPU profile there on exit (where the time goes).
+  const profile = CPU_PROFILE_DIR
+    ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROFILE_DIR}`, `--cpu-prof-name=${name}.cpuprofile`]
+    : [];
+  const child = spawn(process.execPath, [...profile, join(ROOT, 'dist', 'main.js')], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
@@ -236,8 +244,32 @@ async function rawPublish(vhost: PrivateVhost, body: Buffer): Promise<number> {
   }
 }
 
+/**
+ * The replica alone: EVENTS `user` SAVEs published straight to the `cqrs` exchange (as a master
+ * would, confirms every 500), events/s from the first publish to the last apply. Tells the
+ * replica's share of the end-to-end figure from the master's (writer and relay).
+ */
+async function replicaRound(vhost: PrivateVhost, replica: Client, round: number): Promise<number> {
+  const prefix = `ap${round}-${RUN}`;
+  const bodies = Array.from({ length: EVENTS }, (_, i) => sampleBody(`${prefix}-${i}`));
+  const connection = await connect(vhost.url());
+  try {
+    const channel = await connection.createConfirmChannel();
+    const started = Date.now();
+    for (let i = 0; i < bodies.length; i++) {
+      channel.publish('cqrs', 'user', bodies[i], { contentType: 'text/plain', persistent: true });
+      if ((i + 1) % 500 === 0) await channel.waitForConfirms();
+    }
+    await channel.waitForConfirms();
+    const lastApplied = await waitApplied(replica, prefix, EVENTS);
+    return Math.round(EVENTS / ((lastApplied - started) / 1000));
+  } finally {
+    await connection.close().catch(() => undefined);
+  }
+}
+
 /** A `user` SAVE as the master sends it (the size the raw reference publishes). */
-function sampleBody(): Buffer {
+function sampleBody(username = 'tp1-abcdef-12345'): Buffer {
   const id = randomUUID();
   return encodeCqrsBody({
     signal_type: 'SAVE',
@@ -246,7 +278,7 @@ function sampleBody(): Buffer {
       id,
       cqrs_revision: 0,
       cqrs_updated: '2026-12-01 12:00:00.123000+00:00',
-      username: 'tp1-abcdef-12345',
+      username,
       is_active: true,
       roles: ['reader'],
       date_joined: '2026-12-01 12:00:00.123000+00:00',
@@ -269,7 +301,12 @@ export async function runSyncBench(): Promise<boolean> {
   const services: Service[] = [];
   let dataSource: DataSource | null = null;
   let replica: Client | null = null;
-  const results = { raw: [] as number[], endToEnd: [] as number[], writer: [] as number[] };
+  const results = {
+    raw: [] as number[],
+    endToEnd: [] as number[],
+    writer: [] as number[],
+    replicaAlone: [] as number[],
+  };
   let lag: LagResult;
   try {
     const [keys] = await Promise.all([
@@ -323,6 +360,7 @@ export async function runSyncBench(): Promise<boolean> {
       const round_ = await throughputRound(users, replica, round);
       results.endToEnd.push(round_.endToEnd);
       results.writer.push(round_.writer);
+      results.replicaAlone.push(await replicaRound(vhost, replica, round));
       process.stderr.write(`sync round ${round}/${ROUNDS}: ${JSON.stringify(round_)}\n`);
     }
     lag = await lagRun(users, replica);
@@ -357,9 +395,17 @@ export async function runSyncBench(): Promise<boolean> {
     `| the writer alone (commits on master) | ${median(results.writer)} | ${(median(results.writer) / raw).toFixed(2)} | |`,
   );
   console.log(
+    `| the replica alone (SAVEs published straight to it) | ${median(results.replicaAlone)} | ${(median(results.replicaAlone) / raw).toFixed(2)} | |`,
+  );
+  console.log(
     `\nlag at ${lag.offered} events/s offered for ${LAG_SECONDS} s (achieved ${lag.achieved}/s, one change per commit): p50 ${lag.p50} ms, p99 ${lag.p99} ms, p99.9 ${lag.p999} ms, max ${lag.max} ms — goal p99 < ${GOAL_P99_LAG_MS} ms ${isLagMet ? 'met' : 'MISSED'}`,
   );
   console.log(`per round: ${JSON.stringify(results)}`);
+  console.log(
+    `machine load (1/5/15 min) at the end: ${loadavg()
+      .map((load) => load.toFixed(2))
+      .join(' ')}`,
+  );
   const outDir = join(ROOT, 'bench-results');
   mkdirSync(outDir, { recursive: true });
   writeFileSync(
@@ -367,11 +413,18 @@ export async function runSyncBench(): Promise<boolean> {
     `${JSON.stringify(
       {
         measuredAt: new Date().toISOString(),
+        loadAverage: loadavg(),
         events: EVENTS,
         commitSize: COMMIT_SIZE,
         writers: WRITERS,
         rounds: results,
-        median: { raw, endToEnd, writer: median(results.writer), ratioToRaw: endToEnd / raw },
+        median: {
+          raw,
+          endToEnd,
+          writer: median(results.writer),
+          replicaAlone: median(results.replicaAlone),
+          ratioToRaw: endToEnd / raw,
+        },
         lag: { ...lag, seconds: LAG_SECONDS },
         goals: { endToEnd: GOAL_EVENTS_PER_SECOND, p99LagMs: GOAL_P99_LAG_MS, isThroughputMet, isLagMet },
       },

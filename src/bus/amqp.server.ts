@@ -66,7 +66,7 @@ export class AmqpServer extends BusServer {
 
   /** Declares the whole topology (idempotent), then consumes; runs again after every reconnect. */
   async setupChannel(channel: ConfirmChannel): Promise<void> {
-    const { exchange, queue, prefetch } = this.options;
+    const { exchange, queue } = this.options;
     await channel.assertExchange(exchange, 'topic', { durable: true });
     await channel.assertQueue(queue, { durable: true });
     await channel.assertQueue(this.retryPolicy.deadLetterQueue, { durable: true });
@@ -94,7 +94,7 @@ export class AmqpServer extends BusServer {
         await channel.assertExchange(binding.exchange, 'topic', { durable: true });
         await channel.bindQueue(extra.name, binding.exchange, binding.routingKey);
       }
-    await channel.prefetch(prefetch);
+    await channel.prefetch(this.effectivePrefetch);
     const { consumerTag } = await channel.consume(queue, (message) => {
       if (message) void this.track(this.handleMessage(message, channel));
       else {

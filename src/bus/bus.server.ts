@@ -92,6 +92,7 @@ export abstract class BusServer extends Server implements CustomTransportStrateg
   private readonly extraBindings: { exchange: string; routingKey: string }[];
   private readonly exchangeHandlers = new Map<string, ExchangeHandler>();
   protected readonly extraQueues: ExtraQueue[] = [];
+  private prefetchFloor = 0;
 
   constructor(
     protected readonly options: BusServerOptions,
@@ -115,6 +116,16 @@ export abstract class BusServer extends Server implements CustomTransportStrateg
    */
   addExchangeHandler(exchange: string, handler: ExchangeHandler): void {
     this.exchangeHandlers.set(exchange, handler);
+  }
+
+  /** Lets at least `count` deliveries be unacked at once (a consumer that batches needs them). */
+  raisePrefetch(count: number): void {
+    this.prefetchFloor = Math.max(this.prefetchFloor, count);
+  }
+
+  /** The prefetch the consumer runs with. */
+  protected get effectivePrefetch(): number {
+    return Math.max(this.options.prefetch, this.prefetchFloor);
   }
 
   /** Declares one more queue with the topology, on every (re)connect. Register before start. */

@@ -20,7 +20,7 @@ export class InProcessServer extends BusServer {
   }
 
   listen(callback: (error?: unknown) => void): void {
-    const { queue, prefetch } = this.options;
+    const { queue } = this.options;
     let bindings: { exchange: string; routingKey: string }[];
     try {
       bindings = this.bindings();
@@ -36,7 +36,7 @@ export class InProcessServer extends BusServer {
         this.broker.bindQueue(extra.name, binding.exchange, binding.routingKey);
     }
     for (const binding of bindings) this.broker.bindQueue(queue, binding.exchange, binding.routingKey);
-    this.consumerTag = this.broker.consume(queue, prefetch, (message) =>
+    this.consumerTag = this.broker.consume(queue, this.effectivePrefetch, (message) =>
       this.track(this.handleMessage(message)),
     );
     callback();

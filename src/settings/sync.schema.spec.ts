@@ -15,6 +15,7 @@ describe(parseSyncSettings.name, () => {
       relayBatchSize: 500,
       relayPollMs: 5_000,
       retentionSeconds: 7 * 86_400,
+      applyBatchSize: 200,
     });
   });
 
@@ -28,6 +29,7 @@ describe(parseSyncSettings.name, () => {
         SYNC_RELAY_BATCH: '1000',
         SYNC_RELAY_POLL: '1m',
         SYNC_RETENTION: '14d',
+        SYNC_APPLY_BATCH: '5000',
       }),
     ).toEqual({
       maxRetries: null,
@@ -37,6 +39,7 @@ describe(parseSyncSettings.name, () => {
       relayBatchSize: 1_000,
       relayPollMs: 60_000,
       retentionSeconds: 14 * 86_400,
+      applyBatchSize: 5_000,
     });
     expect(parse({ SYNC_MESSAGE_TTL: '2h', SYNC_DEAD_MESSAGE_TTL: '1d' })).toMatchObject({
       messageTtlSeconds: 7_200,
@@ -55,6 +58,9 @@ describe(parseSyncSettings.name, () => {
     ['SYNC_RELAY_POLL', '5ms', 'must be between'],
     ['SYNC_RETENTION', '30m', 'must be between'],
     ['SYNC_RETENTION', 'weekly', 'must be a duration'],
+    ['SYNC_APPLY_BATCH', '0', 'must be between 1 and 5000'],
+    ['SYNC_APPLY_BATCH', '5001', 'must be between 1 and 5000'],
+    ['SYNC_APPLY_BATCH', '2.5', 'must be a whole number'],
   ])('refuses %s=%j in one line naming the variable', (name, value, problem) => {
     const error = errorOf({ [name]: value });
     expect(error.variable).toBe(name);

@@ -16,6 +16,8 @@ export interface SyncSettings {
   readonly relayPollMs: number;
   /** The `prune-sync` job's window: sent outbox rows, inbox rows and tombstones older than this go. */
   readonly retentionSeconds: number;
+  /** Replica events applied in one transaction at most (group commit). */
+  readonly applyBatchSize: number;
 }
 
 export function parseSyncSettings(env: EnvReader): SyncSettings {
@@ -33,6 +35,7 @@ export function parseSyncSettings(env: EnvReader): SyncSettings {
     relayBatchSize: env.integer('SYNC_RELAY_BATCH', 500, { min: 1, max: 10_000 }),
     relayPollMs: env.milliseconds('SYNC_RELAY_POLL', 5_000, { min: 10, max: 3_600_000 }),
     retentionSeconds: env.seconds('SYNC_RETENTION', 7 * 86_400, { min: 3_600, max: 3_650 * 86_400 }),
+    applyBatchSize: env.integer('SYNC_APPLY_BATCH', 200, { min: 1, max: 5_000 }),
   });
 }
 

@@ -27,6 +27,14 @@ export interface RelayOptions {
 
 /** Partitions one relay claims per pass, so replicas of the service share the work. */
 const PARTITIONS_PER_PASS = Math.max(1, OUTBOX_PARTITIONS / 2);
+/** Passes one process runs at once on PostgreSQL. */
+const POSTGRES_LANES = 2;
+
+/** One pass loop: whether something may wait, and how to cut its sleep short. */
+interface Lane {
+  isDirty: boolean;
+  wakeUp: (() => void) | null;
+}
 
 /**
  * Publishes the outbox on the `cqrs` exchange as django-cqrs expects (text/plain, persistent, one
@@ -49,9 +57,8 @@ export class OutboxRelay {
   private readonly retryPauseMs: number;
   private readonly isPostgres: boolean;
   private isRunning = false;
-  private isDirty = true;
-  private wakeUp: (() => void) | null = null;
-  private loop: Promise<void> | null = null;
+  private readonly lanes: Lane[];
+  private loops: Promise<void>[] = [];
 
   constructor(
     private readonly dataSource: DataSource,
@@ -64,6 +71,12 @@ export class OutboxRelay {
     this.pollMs = options.pollMs ?? DEFAULT_RELAY_POLL_MS;
     this.retryPauseMs = options.retryPauseMs ?? 1_000;
     this.isPostgres = dataSource.options.type === 'postgres';
+    // Two passes at once on PostgreSQL: while one waits for the broker's confirms, the other
+    // reads and marks its rows (they claim different partitions, so order holds). SQLite: one.
+    this.lanes = Array.from({ length: this.isPostgres ? POSTGRES_LANES : 1 }, () => ({
+      isDirty: true,
+      wakeUp: null,
+    }));
     transactions.onCommitted(() => this.wake());
   }
 
@@ -71,21 +84,23 @@ export class OutboxRelay {
   start(): void {
     if (this.isRunning) return;
     this.isRunning = true;
-    this.loop = this.run();
+    this.loops = this.lanes.map((lane) => this.run(lane));
   }
 
   /** Stops the loop after the batch in hand is published and marked. */
   async stop(): Promise<void> {
     this.isRunning = false;
     this.wake();
-    await this.loop;
-    this.loop = null;
+    await Promise.all(this.loops);
+    this.loops = [];
   }
 
-  /** Something may be waiting: run a pass now (cheap to call often; passes never overlap). */
+  /** Something may be waiting: run a pass now (cheap to call often; a lane never overlaps itself). */
   wake(): void {
-    this.isDirty = true;
-    this.wakeUp?.();
+    for (const lane of this.lanes) {
+      lane.isDirty = true;
+      lane.wakeUp?.();
+    }
   }
 
   /** Publishes until the outbox is empty (or a pass fails); for the CLI and tests. */
@@ -123,20 +138,20 @@ export class OutboxRelay {
     }));
   }
 
-  private async run(): Promise<void> {
+  private async run(lane: Lane): Promise<void> {
     while (this.isRunning) {
-      if (!this.isDirty) await this.sleep(this.pollMs);
+      if (!lane.isDirty) await this.sleep(lane, this.pollMs);
       if (!this.isRunning) break;
-      this.isDirty = false;
+      lane.isDirty = false;
       try {
         // Anything published means more may wait: a full batch, or partitions this pass did not
         // claim (it takes PARTITIONS_PER_PASS of them). Go on until a pass finds nothing; waiting
         // for the next wake-up instead left a burst's other partitions to the fallback poll.
-        if ((await this.publishPending()) > 0) this.isDirty = true;
+        if ((await this.publishPending()) > 0) this.wake();
       } catch (error) {
         this.logger.warn(`publishing the outbox failed, retrying: ${describeError(error)}`);
-        this.isDirty = true;
-        await this.sleep(this.retryPauseMs);
+        lane.isDirty = true;
+        await this.sleep(lane, this.retryPauseMs);
       }
     }
   }
@@ -194,15 +209,15 @@ export class OutboxRelay {
     );
   }
 
-  private sleep(ms: number): Promise<void> {
+  private sleep(lane: Lane, ms: number): Promise<void> {
     return new Promise((resolve) => {
       const done = (): void => {
         clearTimeout(timer);
-        this.wakeUp = null;
+        lane.wakeUp = null;
         resolve();
       };
       const timer = setTimeout(done, ms);
-      this.wakeUp = done;
+      lane.wakeUp = done;
     });
   }
 }

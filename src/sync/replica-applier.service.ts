@@ -1,10 +1,13 @@
 import { Logger } from '@nestjs/common';
 import { EntityManager, FindOptionsWhere, QueryFailedError } from 'typeorm';
+import { describeError } from '../bus/bus.errors';
+import { ApplyBatcher, BatchOutcome } from './apply-batcher';
 import { CqrsBody, parseTimestamp } from './cqrs-message';
 import { ReplicaEvent } from './replica.definition';
 import { InvalidReplicaMessageError, ResolvedReplica } from './replica.resolved';
+import { BatchEntry, ReplicaBatchState } from './replica-batch-state';
 import { ReplicaState } from './replica-state.table';
-import { TABLES } from './sync.constants';
+import { DEFAULT_APPLY_BATCH, TABLES } from './sync.constants';
 import { SyncMetrics } from './sync.metrics';
 import { SyncRegistry } from './sync.registry';
 import { SyncTransactions } from './sync-transactions';
@@ -17,11 +20,36 @@ export type ApplyResult =
 /** Two first inserts of one instance can race across processes; the loser simply tries again. */
 const UNIQUE_RACE_ATTEMPTS = 3;
 
+/** Rows per INSERT statement (PostgreSQL takes at most 65,535 parameters in one). */
+const INSERT_CHUNK = 500;
+
 type AfterCommit = () => void;
 
+export interface ApplierOptions {
+  /** Events applied together in one transaction, at most. */
+  readonly batchSize?: number;
+}
+
+/** An event read and checked, ready to apply. */
+interface PreparedEvent extends BatchEntry {
+  readonly body: CqrsBody;
+  /** `cqrs_revision` (always there on SAVE/SYNC). */
+  readonly revision: number | null;
+  /** SAVE/SYNC: the replica's values and `cqrs_updated`; null on DELETE. */
+  readonly save: { readonly values: Partial<SyncedColumns>; readonly updated: Date } | null;
+}
+
+interface PendingCreate {
+  readonly event: PreparedEvent;
+  readonly row: SyncedColumns;
+}
+
 /**
- * Applies django-cqrs events to replica entities, one transaction per event with the instance
- * locked (PostgreSQL: advisory lock + `FOR UPDATE`; in-process: one event per instance at a time).
+ * Applies django-cqrs events to replica entities in transactions with the instances locked
+ * (PostgreSQL: advisory lock + `FOR UPDATE`). Events that arrive while a transaction runs are
+ * applied together in the next one (group commit, see ApplyBatcher); the events of one instance
+ * apply one after the other in arrival order, and a batch that fails is applied again event by
+ * event, so one event that cannot apply never fails the others.
  *
  * - SAVE: recorded in the inbox (a redelivery is a duplicate); a revision at or below a
  *   tombstone's is stale; against the stored row, older is stale, equal is a duplicate, newer
@@ -35,13 +63,18 @@ type AfterCommit = () => void;
 export class ReplicaApplier {
   private readonly logger = new Logger('ReplicaApplier');
   private readonly resolved = new Map<string, ResolvedReplica>();
-  private readonly running = new Map<string, Promise<unknown>>();
+  private readonly batcher: ApplyBatcher<PreparedEvent, ApplyResult>;
 
   constructor(
     private readonly registry: SyncRegistry,
     private readonly transactions: SyncTransactions,
     private readonly metrics: SyncMetrics,
-  ) {}
+    options: ApplierOptions = {},
+  ) {
+    this.batcher = new ApplyBatcher(options.batchSize ?? DEFAULT_APPLY_BATCH, (events) =>
+      this.applyBatch(events),
+    );
+  }
 
   /** Whether this service replicates `cqrsId`. */
   handles(cqrsId: string): boolean {
@@ -49,20 +82,17 @@ export class ReplicaApplier {
   }
 
   /**
-   * Applies one event. Throws InvalidReplicaMessageError when it can never apply, anything else
-   * when it may apply later (the consumer retries those).
+   * Applies one event (in a transaction shared with the events that arrive meanwhile). Throws
+   * InvalidReplicaMessageError when it can never apply, anything else when it may apply later
+   * (the consumer retries those).
    */
   async apply(body: CqrsBody): Promise<ApplyResult> {
-    const replica = this.replicaFor(body.cqrs_id);
-    const data = body.instance_data;
-    const pk = body.signal_type === 'DELETE' ? replica.pkFrom(data, 'id') : replica.pkFrom(data);
-    const revision = readRevision(body);
-    const key = `${body.cqrs_id}:${String(pk)}`;
-    const result = await this.oneAtATime(key, () => this.applyWithRetry(replica, body, pk, revision));
+    const event = this.prepare(body);
+    const result = await this.batcher.submit(`${body.cqrs_id}:${String(event.pk)}`, event);
     if (result.kind === 'applied') this.metrics.onApplied(body.cqrs_id, body.signal_type);
     else {
       this.metrics.onDropped(body.cqrs_id, result.reason);
-      const log = `${body.signal_type} ${body.cqrs_id} ${String(pk)} r${revision ?? '?'} dropped as ${result.reason}: ${result.detail}`;
+      const log = `${body.signal_type} ${body.cqrs_id} ${String(event.pk)} r${event.revision ?? '?'} dropped as ${result.reason}: ${result.detail}`;
       if (result.reason === 'stale') this.logger.warn(log);
       else this.logger.debug(log);
     }
@@ -91,19 +121,60 @@ export class ReplicaApplier {
     return replica;
   }
 
-  private async applyWithRetry(
-    replica: ResolvedReplica,
-    body: CqrsBody,
-    pk: string | number,
-    revision: number | null,
-  ): Promise<ApplyResult> {
+  /** Everything that can be read from the message alone, so a malformed one never joins a batch. */
+  private prepare(body: CqrsBody): PreparedEvent {
+    const replica = this.replicaFor(body.cqrs_id);
+    const data = body.instance_data;
+    if (body.signal_type === 'DELETE') {
+      const pk = replica.pkFrom(data, 'id');
+      const revision = readRevision(body);
+      const inbox = revision === null ? null : { signal: 'DELETE' as const, revision };
+      return { body, replica, pk, revision, inbox, save: null };
+    }
+    const updated = readUpdated(body);
+    const values = replica.valuesFrom(data);
+    const pk = replica.pkFrom(data);
+    const revision = readRevision(body)!;
+    const inbox = body.signal_type === 'SYNC' ? null : { signal: 'SAVE' as const, revision };
+    return { body, replica, pk, revision, inbox, save: { values, updated } };
+  }
+
+  /**
+   * The whole batch in one transaction; if anything in it fails, each event again in its own,
+   * so one event that cannot apply fails alone and the others apply.
+   */
+  private async applyBatch(events: readonly PreparedEvent[]): Promise<BatchOutcome<ApplyResult>[]> {
+    if (events.length > 1) {
+      const afterCommit: AfterCommit[] = [];
+      try {
+        const results = await this.transactions.run(undefined, (manager) =>
+          this.applyInTransaction(manager, events, afterCommit),
+        );
+        for (const callback of afterCommit) this.runAfterCommit(callback);
+        return results.map((value) => ({ ok: true, value }));
+      } catch (error) {
+        this.logger.debug(
+          `a batch of ${events.length} events failed (${describeError(error)}); applying them one by one`,
+        );
+      }
+    }
+    const outcomes: BatchOutcome<ApplyResult>[] = [];
+    for (const event of events) {
+      try {
+        outcomes.push({ ok: true, value: await this.applyAlone(event) });
+      } catch (error) {
+        outcomes.push({ ok: false, error });
+      }
+    }
+    return outcomes;
+  }
+
+  private async applyAlone(event: PreparedEvent): Promise<ApplyResult> {
     for (let attempt = 1; ; attempt++) {
       const afterCommit: AfterCommit[] = [];
       try {
-        const result = await this.transactions.run(undefined, (manager) =>
-          body.signal_type === 'DELETE'
-            ? this.applyDelete(manager, replica, body, pk, revision, afterCommit)
-            : this.applySave(manager, replica, body, pk, revision!, afterCommit),
+        const [result] = await this.transactions.run(undefined, (manager) =>
+          this.applyInTransaction(manager, [event], afterCommit),
         );
         for (const callback of afterCommit) this.runAfterCommit(callback);
         return result;
@@ -113,28 +184,42 @@ export class ReplicaApplier {
     }
   }
 
+  /** Locks and reads the state of every event's instance at once, then decides event by event. */
+  private async applyInTransaction(
+    manager: EntityManager,
+    events: readonly PreparedEvent[],
+    afterCommit: AfterCommit[],
+  ): Promise<ApplyResult[]> {
+    const state = await ReplicaBatchState.load(manager, events, this.transactions.writeLock);
+    const creates: PendingCreate[] = [];
+    const results: ApplyResult[] = [];
+    for (const event of events)
+      results.push(
+        event.save === null
+          ? await this.applyDelete(manager, state, event, afterCommit)
+          : await this.applySave(manager, state, event, event.save, creates, afterCommit),
+      );
+    await this.insertCreated(manager, creates, afterCommit);
+    return results;
+  }
+
   private async applySave(
     manager: EntityManager,
-    replica: ResolvedReplica,
-    body: CqrsBody,
-    pk: string | number,
-    revision: number,
+    state: ReplicaBatchState,
+    event: PreparedEvent,
+    save: NonNullable<PreparedEvent['save']>,
+    creates: PendingCreate[],
     afterCommit: AfterCommit[],
   ): Promise<ApplyResult> {
+    const { body, replica, pk } = event;
+    const revision = event.revision!;
     const isSync = body.signal_type === 'SYNC';
-    const updated = readUpdated(body);
-    const values = replica.valuesFrom(body.instance_data);
-    const state = new ReplicaState(manager, body.cqrs_id, String(pk));
-    await state.lockInstance();
-    if (!isSync && !(await state.recordInInbox('SAVE', revision)))
-      return dropped('duplicate', 'already in the inbox');
-    const tombstone = await state.tombstoneRevision();
+    if (!isSync && !state.isNewInInbox(event)) return dropped('duplicate', 'already in the inbox');
+    const tombstone = state.tombstoneRevision(event);
     if (tombstone !== null && revision <= tombstone)
       return dropped('stale', `the instance was deleted at revision ${tombstone}`);
-    const where = { [replica.pkProperty]: pk } as FindOptionsWhere<SyncedColumns>;
-    const row = await manager.findOne(replica.entity, { where, lock: this.transactions.writeLock });
-    const change = { ...values, cqrsRevision: revision, cqrsUpdated: updated };
-    const { definition } = replica;
+    const row = state.row(event);
+    const change = { ...save.values, cqrsRevision: revision, cqrsUpdated: save.updated };
     if (row) {
       if (!isSync && revision < row.cqrsRevision)
         return dropped('stale', `the replica holds revision ${row.cqrsRevision}`);
@@ -147,8 +232,9 @@ export class ReplicaApplier {
         this.logger.warn(
           `${body.cqrs_id} ${String(pk)}: SYNC downgrades revision ${row.cqrsRevision} to ${revision}`,
         );
-      await manager.update(replica.entity, where, change);
+      await manager.update(replica.entity, whereOf(replica, pk), change);
       const fresh = manager.merge(replica.entity, row, change);
+      const { definition } = replica;
       await this.runHook(
         definition.onUpdate,
         { manager, body, row: fresh, pk },
@@ -160,45 +246,62 @@ export class ReplicaApplier {
         ...change,
         [replica.pkProperty]: pk,
       } as Partial<SyncedColumns>);
-      await manager.insert(replica.entity, created);
+      creates.push({ event, row: created });
+    }
+    if (tombstone !== null) await new ReplicaState(manager, body.cqrs_id, String(pk)).removeTombstone();
+    return { kind: 'applied' };
+  }
+
+  /** New rows go in one multi-row INSERT per entity; their onCreate hooks run after it, in order. */
+  private async insertCreated(
+    manager: EntityManager,
+    creates: readonly PendingCreate[],
+    afterCommit: AfterCommit[],
+  ): Promise<void> {
+    const byEntity = new Map<ResolvedReplica['entity'], SyncedColumns[]>();
+    for (const { event, row } of creates) {
+      const rows = byEntity.get(event.replica.entity);
+      if (rows) rows.push(row);
+      else byEntity.set(event.replica.entity, [row]);
+    }
+    for (const [entity, rows] of byEntity)
+      for (let start = 0; start < rows.length; start += INSERT_CHUNK)
+        await manager.insert(entity, rows.slice(start, start + INSERT_CHUNK));
+    for (const { event, row } of creates) {
+      const { definition } = event.replica;
       await this.runHook(
         definition.onCreate,
-        { manager, body, row: created, pk },
+        { manager, body: event.body, row, pk: event.pk },
         afterCommit,
         definition.afterCommit,
       );
     }
-    if (tombstone !== null) await state.removeTombstone();
-    return { kind: 'applied' };
   }
 
   private async applyDelete(
     manager: EntityManager,
-    replica: ResolvedReplica,
-    body: CqrsBody,
-    pk: string | number,
-    revision: number | null,
+    state: ReplicaBatchState,
+    event: PreparedEvent,
     afterCommit: AfterCommit[],
   ): Promise<ApplyResult> {
-    const state = new ReplicaState(manager, body.cqrs_id, String(pk));
-    await state.lockInstance();
-    if (revision !== null && !(await state.recordInInbox('DELETE', revision)))
-      return dropped('duplicate', 'already in the inbox');
-    const tombstone = await state.tombstoneRevision();
+    const { body, replica, pk, revision } = event;
+    if (revision !== null && !state.isNewInInbox(event)) return dropped('duplicate', 'already in the inbox');
+    const tombstone = state.tombstoneRevision(event);
     if (tombstone !== null && revision !== null && revision <= tombstone)
       return dropped(
         revision === tombstone ? 'duplicate' : 'stale',
         `already deleted at revision ${tombstone}`,
       );
-    const where = { [replica.pkProperty]: pk } as FindOptionsWhere<SyncedColumns>;
-    const row = await manager.findOne(replica.entity, { where, lock: this.transactions.writeLock });
+    const row = state.row(event);
     if (row && revision !== null && row.cqrsRevision >= revision)
       return dropped('stale', `the replica holds revision ${row.cqrsRevision}, newer than this DELETE`);
     const { definition } = replica;
     await this.runHook(definition.onDelete, { manager, body, row, pk }, afterCommit, definition.afterCommit);
-    if (row) await manager.delete(replica.entity, where);
+    if (row) await manager.delete(replica.entity, whereOf(replica, pk));
     // A DELETE without a revision (not sent by any django-cqrs version we know) still leaves one.
-    await state.writeTombstone(revision ?? (row ? row.cqrsRevision + 1 : 0));
+    await new ReplicaState(manager, body.cqrs_id, String(pk)).writeTombstone(
+      revision ?? (row ? row.cqrsRevision + 1 : 0),
+    );
     return { kind: 'applied' };
   }
 
@@ -222,18 +325,10 @@ export class ReplicaApplier {
       this.logger.error(`afterCommit hook failed: ${(error as Error).message}`);
     }
   }
+}
 
-  /** Events of one instance apply one after the other, in arrival order, within this process. */
-  private oneAtATime<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const before = this.running.get(key) ?? Promise.resolve();
-    const result = before.then(work, work);
-    const settled = result.catch(() => undefined);
-    this.running.set(key, settled);
-    void settled.then(() => {
-      if (this.running.get(key) === settled) this.running.delete(key);
-    });
-    return result;
-  }
+function whereOf(replica: ResolvedReplica, pk: string | number): FindOptionsWhere<SyncedColumns> {
+  return { [replica.pkProperty]: pk };
 }
 
 function dropped(reason: 'stale' | 'duplicate', detail: string): ApplyResult {

@@ -1,6 +1,7 @@
 import { FindOptionsWhere } from 'typeorm';
 import { InstancePk } from './cqrs-message';
 import { ReplicaDefinition } from './replica.definition';
+import { lockInstances } from './replica-batch-state';
 import { ReplicaState } from './replica-state.table';
 import { SyncTransactions } from './sync-transactions';
 import { SyncedColumns } from './synced-columns';
@@ -20,10 +21,15 @@ export async function deleteReplicaRows(
   const metadata = transactions.dataSource.getMetadata(definition.entity);
   const pkProperty = metadata.primaryColumns[0].propertyName;
   return transactions.run(undefined, async (manager) => {
+    // All at once, in the order the applier's batches lock them: never a deadlock with them.
+    if (transactions.dialect === 'postgres')
+      await lockInstances(
+        manager,
+        pks.map((pk) => ({ cqrsId: definition.cqrsId, pk })),
+      );
     let deleted = 0;
     for (const pk of pks) {
       const state = new ReplicaState(manager, definition.cqrsId, String(pk));
-      await state.lockInstance();
       const where = { [pkProperty]: pk } as FindOptionsWhere<SyncedColumns>;
       const row = await manager.findOne(definition.entity, { where, lock: transactions.writeLock });
       if (!row) continue;

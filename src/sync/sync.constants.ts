@@ -15,6 +15,8 @@ export const CQRS_CONTENT_TYPE = 'text/plain';
 
 /** Rows per relay batch: published together, confirmed together, marked sent together. */
 export const DEFAULT_RELAY_BATCH = 500;
+/** Replica events applied in one transaction at most (group commit; prefetch is sized for it). */
+export const DEFAULT_APPLY_BATCH = 200;
 /** The relay wakes on every commit; this poll only covers a missed signal. */
 export const DEFAULT_RELAY_POLL_MS = 5_000;
 /** Outbox partitions: one relay at a time owns a partition, which keeps each instance in order. */

@@ -126,7 +126,7 @@ export class SyncModule {
         provide: ReplicaApplier,
         inject: [SyncRegistry, SyncTransactions, SyncMetrics],
         useFactory: (registry: SyncRegistry, transactions: SyncTransactions, metrics: SyncMetrics) =>
-          new ReplicaApplier(registry, transactions, metrics),
+          new ReplicaApplier(registry, transactions, metrics, { batchSize: settings.sync.applyBatchSize }),
       },
       {
         provide: SyncConsumer,
@@ -236,6 +236,9 @@ export function connectSync(app: INestApplicationContext, server: BusServer): vo
     });
   }
   server.addExchangeHandler(CQRS_EXCHANGE, (message) => consumer.handle(message));
+  // The applier commits what was delivered while its last batch ran: with twice a batch unacked,
+  // the next batch is already here when one commits.
+  server.raisePrefetch(2 * settings.sync.applyBatchSize);
   // A master's `sync:diff` asks this replica for its (pk, revision) pairs over the bus.
   answerReplicaRevisions(app, server);
 }

@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { BrokerJanitor, requireBroker, TEST_AMQP_URL, uniqueName, waitFor } from '../support/broker';
+import { In } from 'typeorm';
+import {
+  BrokerJanitor,
+  requireBroker,
+  TEST_AMQP_URL,
+  uniqueName,
+  waitFor,
+  withAdminConnection,
+} from '../support/broker';
 import { testDatabases } from '../support/database';
 import { testKeyPair } from '../support/keys';
 import {
@@ -165,6 +173,56 @@ describeBroker.each(testDatabases())(
       log.failingTitles.delete('poison');
       await deliverAll([itemMessage('SAVE', pk, 0, { name: 'poison' })]);
       expect(await copies().findOneByOrFail({ id: pk })).toMatchObject({ title: 'poison' });
+    });
+
+    /** One channel, no wait between messages: the replica receives them as one burst. */
+    async function deliverBurst(messages: Buffer[]): Promise<void> {
+      const before = await settledEvents(replica, 'item');
+      await withAdminConnection(async (connection) => {
+        const channel = await connection.createConfirmChannel();
+        for (const message of messages)
+          channel.publish('cqrs', direct, message, { contentType: 'text/plain', persistent: true });
+        await channel.waitForConfirms();
+      });
+      await waitFor(
+        'the burst settled',
+        async () => (await settledEvents(replica, 'item')) >= before + messages.length,
+      );
+    }
+
+    it('applies a burst in shared transactions (group commit)', async () => {
+      const pks = Array.from({ length: 40 }, () => randomUUID());
+      await deliverBurst(pks.map((pk) => itemMessage('SAVE', pk, 0, { name: `burst-${pk}` })));
+      expect(await copies().countBy({ id: In(pks) })).toBe(pks.length);
+      // PostgreSQL gives each transaction its own query runner (SQLite has one for the process).
+      const transactions = new Set(pks.map((pk) => log.transactionOf.get(pk)));
+      expect(transactions.size).toBeLessThan(pks.length);
+    });
+
+    it('applies the rest of a batch when one event in it fails, and retries only that one', async () => {
+      const pks = Array.from({ length: 40 }, () => randomUUID());
+      const poison = pks[17];
+      log.failingTitles.add('batch-poison');
+      await drainQueue(`dead_letter_${queue}`);
+      const retried = await syncCounter(replica, METRICS.retried, 'item');
+      await deliverBurst(
+        pks.map((pk) => itemMessage('SAVE', pk, 0, { name: pk === poison ? 'batch-poison' : `batch-${pk}` })),
+      );
+      const good = pks.filter((pk) => pk !== poison);
+      expect(await copies().countBy({ id: In(good) })).toBe(good.length);
+      expect(await copies().findOneBy({ id: poison })).toBeNull();
+      // Only the poison was retried (SYNC_MAX_RETRIES 2) and parked: the batch it shared with the
+      // others was applied again event by event, not failed as a whole.
+      expect(await syncCounter(replica, METRICS.retried, 'item')).toBe(retried + 2);
+      let parked: Awaited<ReturnType<typeof drainQueue>> = [];
+      await waitFor('the poison parked', async () => {
+        parked = [...parked, ...(await drainQueue(`dead_letter_${queue}`))];
+        return parked.length >= 1;
+      });
+      expect(
+        parked.map((m) => (JSON.parse(m.content.toString()) as { instance_pk: string }).instance_pk),
+      ).toEqual([poison]);
+      log.failingTitles.delete('batch-poison');
     });
 
     it('gives a dead letter replayed with bus:dlq a fresh retry budget, as cqrs_dead_letters retry does', async () => {

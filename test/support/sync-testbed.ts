@@ -56,10 +56,13 @@ export class HookLog {
     [];
   /** Titles whose apply throws (a "database" failure the consumer retries). */
   readonly failingTitles = new Set<string>();
+  /** The transaction (query runner) each hook ran in, by pk: which events were applied together. */
+  readonly transactionOf = new Map<string | number, unknown>();
 
   record(kind: 'create' | 'update' | 'delete', event: ReplicaEvent<ItemCopy>): void {
     if (event.row && this.failingTitles.has(event.row.title))
       throw new Error(`hook refuses ${event.row.title}`);
+    this.transactionOf.set(event.pk, event.manager.queryRunner);
     const revision = event.body.instance_data.cqrs_revision;
     this.events.push({ kind, pk: event.pk, revision: typeof revision === 'number' ? revision : null });
   }
