@@ -24,6 +24,28 @@ describe(renameText.name, () => {
     );
   });
 
+  it("rewrites CI variables' defaults and keeps the variables' names", () => {
+    const ci = [
+      'env:',
+      "  IMAGE_NAME: ${{ vars.IMAGE_NAME || 'registry.example.com/microservice' }}",
+      '  MICROSERVICE_NAME: microservice',
+      '  MICROSERVICE_NAMESPACE: microservice-space',
+      '  SECRET_SETTINGS_NAME: m8e-settings',
+    ].join('\n');
+    expect(renameText('.github/workflows/deploy.yml', ci, template, billing)).toBe(
+      [
+        'env:',
+        "  IMAGE_NAME: ${{ vars.IMAGE_NAME || 'registry.example.com/billing' }}",
+        '  MICROSERVICE_NAME: billing',
+        '  MICROSERVICE_NAMESPACE: billing-space',
+        '  SECRET_SETTINGS_NAME: billing-settings',
+      ].join('\n'),
+    );
+    expect(renameText('.gitlab-ci.yml', 'MICROSERVICE_NAME: "microservice"', template, billing)).toBe(
+      'MICROSERVICE_NAME: "billing"',
+    );
+  });
+
   it('touches only string literals (and the secret) in code', () => {
     const code = [
       "import { Transport } from '@nestjs/microservices';",
