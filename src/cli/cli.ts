@@ -10,6 +10,8 @@ import { registerCreateUserCommand } from './commands/createuser.command';
 import { registerJobsCommands } from './commands/jobs.command';
 import { registerKeygenCommand } from './commands/keygen.command';
 import { registerMigrateCommands } from './commands/migrate.command';
+import { registerRenameCommand } from './commands/rename.command';
+import { registerTemplateUpdateCommand } from './commands/template-update.command';
 import { SyncCliExtensions } from './commands/sync-context';
 import { registerSyncCommands } from './commands/sync.command';
 
@@ -36,6 +38,8 @@ export function buildProgram(options: CliOptions = {}): Command {
   registerBusDlqCommand(program, () => loadSettings());
   registerSyncCommands(program, () => loadSettings(), options.sync);
   registerJobsCommands(program, () => loadSettings(), options.modules ?? []);
+  registerRenameCommand(program);
+  registerTemplateUpdateCommand(program);
   return program;
 }
 
