@@ -66,5 +66,6 @@ export const ALLOWED_LEFTOVERS: readonly RegExp[] = [
   /k8s_microservice|helm\/microservice|'helm', 'microservice'|\{microservice-(space|common|image|domain)\}/,
   /\b(a|an|the|NestJS|bus|each|every|one) microservice\b|microservice template/i,
   /\bmicroservice(Chart)?\b(?!['"-])/,
-  /'m8e:scheduled-job'|m8e-(test|start|localenv|bench)-/,
+  // Internal prefixes no user sees: a metadata key, and temporary directories of tests and benches.
+  /'m8e:scheduled-job'|tmpdir\(\), 'm8e-[a-z-]+-'/,
 ];
