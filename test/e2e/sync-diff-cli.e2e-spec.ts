@@ -25,6 +25,7 @@ import {
 } from '../support/broker';
 import {
   CLI_ENTRY,
+  cliEnv,
   CliRun,
   finished,
   runCliProcess,
@@ -508,14 +509,7 @@ describeBroker(
         .join(' ');
       const child = spawn('script', ['-qec', command, '/dev/null'], {
         cwd: PROJECT_ROOT,
-        env: {
-          PATH: process.env.PATH ?? '',
-          HOME: process.env.HOME ?? '',
-          LOCAL_ENV_FILE: 'none',
-          DEBUG: 'true',
-          LOG_LEVEL: 'error',
-          ...masterEnv,
-        },
+        env: cliEnv(masterEnv),
       });
       const run = await finished(child);
       expect(run.code).toBe(0);

@@ -16,16 +16,21 @@ export const SYNC_TEST_CLI_ENTRY = join(PROJECT_ROOT, 'test', 'support', 'sync-c
 export function startCli(entry: string, args: readonly string[], env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, ['-r', '@swc-node/register', entry, ...args], {
     cwd: PROJECT_ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      LOCAL_ENV_FILE: 'none',
-      DEBUG: 'true',
-      LOG_LEVEL: 'error',
-      ...env,
-    },
+    env: cliEnv(env),
     stdio: ['pipe', 'pipe', 'pipe'],
   });
+}
+
+/** The environment a test CLI process gets: only PATH, HOME, no local_env file, and `env`. */
+export function cliEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    LOCAL_ENV_FILE: 'none',
+    DEBUG: 'true',
+    LOG_LEVEL: 'error',
+    ...env,
+  };
 }
 
 /** Collects a started process's output until it exits (killed after `timeoutMs`). */
