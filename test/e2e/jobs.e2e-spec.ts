@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -16,7 +16,7 @@ import { Settings } from '../../src/settings/settings';
 import { createUser } from '../factories/user.factory';
 import { sleep, waitFor } from '../support/broker';
 import { testDatabases } from '../support/database';
-import { ProbeJobsModule, ProbeRecord, RELEASE_FILE } from '../support/jobs-probe.module';
+import { ProbeJobsModule, ProbeRecord, RELEASE_FILE, startedFile } from '../support/jobs-probe.module';
 import { freePort } from '../support/ports';
 import { spawnService } from '../support/spawn-service';
 import { testSettings } from '../support/test-app';
@@ -234,9 +234,10 @@ describe.each(testDatabases())('jobs on $name', (database) => {
 
       const finishing = scheduled.runner.runOnce('probe-hold');
       const hanging = scheduled.runner.runOnce('probe-hang');
-      await waitFor(
-        'both to start',
-        async () => (await scheduled.runs.countBy({ outcome: 'running', triggeredBy: 'manual' })) === 2,
+      // Their bodies, not only their history rows: a run whose row is written but whose body has
+      // not begun when stop() starts is refused as shutting-down, by design.
+      await waitFor('both to start', () =>
+        ['probe-hold', 'probe-hang'].every((job) => existsSync(join(scheduled.dir, startedFile(job)))),
       );
       setTimeout(() => scheduled.release(), 500);
       await scheduled.app.close(); // what SIGTERM does; SHUTDOWN_TIMEOUT=3 leaves 1.5 s for jobs

@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync } from 'node:fs';
+import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamicModule, Inject, Injectable, Module } from '@nestjs/common';
 import { JobContext, ScheduledJob } from '../../src/jobs/scheduled-job.decorator';
@@ -15,6 +15,13 @@ export interface ProbeRecord {
 
 /** `probe-hold` runs until this file exists in the probe directory. */
 export const RELEASE_FILE = 'release';
+
+/**
+ * The file a job's body creates as it begins. A `running` history row is written a moment before
+ * the body starts, so a test that must know the body is under way (not still being claimed)
+ * waits for this file.
+ */
+export const startedFile = (job: string): string => `${job}.started`;
 
 const PROBE_DIR = Symbol('PROBE_DIR');
 
@@ -39,6 +46,7 @@ export class ProbeJobs {
   @ScheduledJob({ name: 'probe-hold', schedule: '*/2 * * * * *', enabled: false, timeoutSeconds: 120 })
   async hold(context: JobContext): Promise<string> {
     const startedAt = Date.now();
+    this.markStarted('probe-hold');
     while (!existsSync(join(this.dir, RELEASE_FILE))) await sleep(50, context.signal);
     this.record('probe-hold', context, startedAt);
     return 'released';
@@ -52,7 +60,12 @@ export class ProbeJobs {
   /** Never ends by itself; stops only when its signal is aborted (timeout, shutdown). */
   @ScheduledJob({ name: 'probe-hang', schedule: '0 0 1 1 *', enabled: false })
   async hang({ signal }: JobContext): Promise<never> {
+    this.markStarted('probe-hang');
     for (;;) await sleep(1000, signal);
+  }
+
+  private markStarted(job: string): void {
+    writeFileSync(join(this.dir, startedFile(job)), '');
   }
 
   private record(job: string, context: JobContext, startedAt: number): void {
