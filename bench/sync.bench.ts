@@ -19,7 +19,7 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'amqplib';
@@ -49,6 +49,7 @@ const RUN = randomBytes(3).toString('hex');
 const SERVER_URL = process.env.TEST_POSTGRES_SERVER ?? 'postgres://postgres@127.0.0.1:5432/test';
 const ROOT = join(__dirname, '..');
 const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROF;
+const SERVICE_LOG_DIR = process.env.BENCH_SERVICE_LOGS;
 
 function checkDeadline(what: string): void {
   if (Date.now() > DEADLINE) throw new Error(`sync benchmark exceeded its 300 s limit (${what})`);
@@ -98,8 +99,14 @@ async function startService(name: string, env: Record<string, string>): Promise<
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
-  child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
+  // BENCH_SERVICE_LOGS=<dir>: each service's whole output goes to <dir>/<name>.log as well.
+  const log = SERVICE_LOG_DIR ? createWriteStream(join(SERVICE_LOG_DIR, `${name}.log`)) : null;
+  const keep = (chunk: Buffer): void => {
+    output = (output + chunk.toString()).slice(-4000);
+    log?.write(chunk);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
   const deadline = Date.now() + 90_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode}):\n${output}`);
