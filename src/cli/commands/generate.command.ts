@@ -4,7 +4,7 @@ import { planFeature, writePlan } from '../generate/generate-feature';
 
 /** `generate feature <name> [--sync-master] [--dry-run]`: a CRUD feature module in the shape of src/items/. */
 export function registerGenerateCommand(program: Command): void {
-  const generate = program.command('generate').description('scaffold code in the template’s own style');
+  const generate = program.command('generate').description("scaffold code in the template's own style");
   generate
     .command('feature <name>')
     .description(
