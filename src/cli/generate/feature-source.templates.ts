@@ -84,7 +84,7 @@ import { Update${n.pascal}Dto } from './dto/update-${n.kebab}.dto';
 import { ${service} } from './${n.kebabPlural}.service';
 
 /** Reading needs any valid access token; changing ${n.wordsPlural} needs one of these roles. */
-export const ${n.constant}_WRITE_ROLES = ['admin', '${n.kebabPlural}:write'] as const;
+const ${n.constant}_WRITE_ROLES = ['admin', '${n.kebabPlural}:write'] as const;
 
 @ApiTags('${n.kebabPlural}')
 @ApiBearerAuth()

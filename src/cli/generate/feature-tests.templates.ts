@@ -249,6 +249,14 @@ describe.each(testDatabases())('${n.kebabPlural} API on $name', (database) => {
     }
     expect(seen).toEqual(names);
     expect((await reader.request('${route}?limit=0')).status).toBe(400);
+  });
+
+  it('is in the OpenAPI document under the tag ${n.kebabPlural}', async () => {
+    const document = (await (await anonymous.request('/docs-json')).json()) as {
+      paths: Record<string, Record<string, { tags?: string[] }>>;
+    };
+    expect(document.paths['${route}'].post.tags).toEqual(['${n.kebabPlural}']);
+    expect(Object.keys(document.paths['${route}/{id}']).sort()).toEqual(['delete', 'get', 'patch']);
   });${outboxTest}
 });
 `;
