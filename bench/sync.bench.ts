@@ -20,7 +20,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'amqplib';
 import { Client } from 'pg';
@@ -35,6 +35,7 @@ import { SyncTransactions } from '../src/sync/sync-transactions';
 import { USER_MASTER } from '../src/users/user-sync';
 import { freePort } from '../test/support/ports';
 import { PrivateVhost } from '../test/support/private-vhost';
+import { CpuAccount } from './process-cpu';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const EVENTS = Number(process.env.BENCH_SYNC_EVENTS ?? 20_000);
@@ -372,6 +373,8 @@ export async function runSyncBench(): Promise<boolean> {
     replicaAlone: [] as number[],
   };
   let lag: LagResult;
+  /** CPU µs per group over each throughput round (divided per event when printed). */
+  const cpuPerEvent: Record<string, number>[] = [];
   try {
     const [keys] = await Promise.all([
       generateRsaKeyPair(2048),
@@ -419,9 +422,18 @@ export async function runSyncBench(): Promise<boolean> {
     // Warm-up (JIT, pools, the replica's first inserts), not counted.
     await users.createMany(newUsers(`warm-${RUN}`, 0, 1000));
     await waitApplied(replica, `warm-${RUN}`, 1000);
+    const cpu = new CpuAccount([
+      { name: 'master', pids: [services[1].child.pid!] },
+      { name: 'replica', pids: [services[0].child.pid!] },
+      { name: 'writer (this process)', pids: [process.pid] },
+      { name: 'RabbitMQ', pattern: 'beam.smp' },
+      { name: 'PostgreSQL', pattern: '^postgres' },
+    ]);
     for (let round = 1; round <= ROUNDS; round++) {
       results.raw.push(await rawPublish(vhost, body));
+      cpu.start();
       const round_ = await throughputRound(users, replica, round);
+      cpuPerEvent.push(cpu.stop());
       results.endToEnd.push(round_.endToEnd);
       results.writer.push(round_.writer);
       results.replicaAlone.push(await replicaRound(vhost, replica, round));
@@ -470,6 +482,13 @@ export async function runSyncBench(): Promise<boolean> {
     ['marked sent → applied (delivery, replica; overlaps the confirms)', lag.replica],
   ];
   for (const [name, part] of parts) console.log(`  ${describePercentiles(name, part)}`);
+  console.log(
+    `\nCPU per event in the end-to-end rounds (median; the machine has ${cpus().length} cores, so ${Math.round((cpus().length * 1e6) / GOAL_EVENTS_PER_SECOND)} µs per event in all is the ceiling for ${GOAL_EVENTS_PER_SECOND}/s; RabbitMQ and PostgreSQL count every client of theirs on the machine):`,
+  );
+  const groups = Object.keys(cpuPerEvent[0] ?? {});
+  const perEvent = (name: string): number => median(cpuPerEvent.map((round) => round[name] / EVENTS));
+  for (const name of groups) console.log(`  ${name}: ${perEvent(name).toFixed(0)} µs`);
+  console.log(`  in all: ${groups.reduce((sum, name) => sum + perEvent(name), 0).toFixed(0)} µs`);
   console.log(`per round: ${JSON.stringify(results)}`);
   console.log(
     `machine load (1/5/15 min) at the end: ${loadavg()
@@ -488,6 +507,7 @@ export async function runSyncBench(): Promise<boolean> {
         commitSize: COMMIT_SIZE,
         writers: WRITERS,
         rounds: results,
+        cpuMicrosPerEvent: Object.fromEntries(groups.map((name) => [name, Math.round(perEvent(name))])),
         median: {
           raw,
           endToEnd,

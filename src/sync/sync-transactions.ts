@@ -54,17 +54,30 @@ export class SyncTransactions {
   async run<T>(manager: EntityManager | undefined, work: (manager: EntityManager) => Promise<T>): Promise<T> {
     if (manager?.queryRunner?.isTransactionActive) return work(manager);
     if (!this.isPostgres) return this.serially(() => this.dataSource.transaction(work));
-    let wroteOutbox = false;
-    const result = await this.dataSource.transaction(async (own) => {
-      const data = (own.queryRunner?.data ?? {}) as Record<string, unknown>;
+    // TypeORM's transaction() by hand, so the connection is still ours after the commit: the
+    // NOTIFY goes out on it at once instead of queueing for a pooled one behind other writes.
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      const data = runner.data as Record<string, unknown>;
       data[OPENED_BY_RUN] = true;
-      const value = await work(own);
-      wroteOutbox = data[WROTE_OUTBOX] === true;
-      return value;
-    });
-    // The caller goes on (a CLI may exit) only once the other processes' relays were told.
-    if (wroteOutbox) await this.announcer?.announce();
-    return result;
+      await runner.startTransaction();
+      let result: T;
+      let wroteOutbox: boolean;
+      try {
+        result = await work(runner.manager);
+        wroteOutbox = data[WROTE_OUTBOX] === true;
+        await runner.commitTransaction();
+      } catch (error) {
+        if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+        throw error;
+      }
+      // The caller goes on (a CLI may exit) only once the other processes' relays were told.
+      if (wroteOutbox) await this.announcer?.announce(runner);
+      return result;
+    } finally {
+      await runner.release();
+    }
   }
 
   /** Runs `work` after every sync transaction before it (SQLite); PostgreSQL runs it at once. */

@@ -1,0 +1,59 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** User + system CPU of a process in microseconds (Linux /proc), 0 once it is gone. */
+export function cpuMicros(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+/** Pids whose command matches (`pgrep -f`); none when pgrep finds nothing or is missing. */
+function pidsOf(pattern: string): number[] {
+  try {
+    return execFileSync('pgrep', ['-f', pattern], { encoding: 'utf8' }).trim().split('\n').map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** A group of processes whose CPU is summed: named pids, or every process matching a pattern. */
+export interface CpuGroup {
+  readonly name: string;
+  readonly pids?: readonly number[];
+  readonly pattern?: string;
+}
+
+/**
+ * CPU spent by each group between start() and stop(): where the machine's cores went during a
+ * measured stretch. Processes of a pattern that start in between count in full; ones that end
+ * in between are missed (the benches keep their connections, so their backends live on).
+ */
+export class CpuAccount {
+  private before = new Map<number, number>();
+
+  constructor(private readonly groups: readonly CpuGroup[]) {}
+
+  start(): void {
+    this.before = new Map(this.allPids().map((pid) => [pid, cpuMicros(pid)]));
+  }
+
+  /** Microseconds of CPU per group since start(). */
+  stop(): Record<string, number> {
+    const spent: Record<string, number> = {};
+    for (const group of this.groups) {
+      const pids = group.pids ?? pidsOf(group.pattern!);
+      spent[group.name] = pids.reduce((sum, pid) => sum + cpuMicros(pid) - (this.before.get(pid) ?? 0), 0);
+    }
+    return spent;
+  }
+
+  private allPids(): number[] {
+    return this.groups.flatMap((group) => group.pids ?? pidsOf(group.pattern!));
+  }
+}
