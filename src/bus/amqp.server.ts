@@ -1,5 +1,6 @@
 import { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { AmqpConnection } from './amqp-connection';
+import { BatchedAcks } from './batched-acks';
 import { HEADERS, JSON_CONTENT_TYPE, STARTUP_CONNECT_WAIT_MS } from './bus.constants';
 import { describeError } from './bus.errors';
 import { BusMetrics } from './bus.metrics';
@@ -28,6 +29,8 @@ export interface AmqpServerOptions extends BusServerOptions {
 export class AmqpServer extends BusServer {
   readonly connection: AmqpConnection;
   private consumerTag: string | null = null;
+  /** The acks of the current channel (a new channel after each reconnect). */
+  private acks: BatchedAcks | null = null;
 
   constructor(options: AmqpServerOptions, metrics: BusMetrics) {
     super(options, metrics);
@@ -95,21 +98,27 @@ export class AmqpServer extends BusServer {
         await channel.bindQueue(extra.name, binding.exchange, binding.routingKey);
       }
     await channel.prefetch(this.effectivePrefetch);
+    const acks = new BatchedAcks(channel, (error) => {
+      this.logger.warn(`could not ack on ${queue}: ${describeError(error)}`);
+    });
+    this.acks = acks;
     const { consumerTag } = await channel.consume(queue, (message) => {
-      if (message) void this.track(this.handleMessage(message, channel));
-      else {
+      if (!message) {
         // The queue was deleted or its node went away: start over, which declares it again.
         this.logger.warn(`the broker cancelled the consumer of ${queue}; reconnecting`);
         void channel.close().catch(() => undefined);
+        return;
       }
+      acks.delivered(message);
+      void this.track(this.handleMessage(message, channel, acks));
     });
     this.consumerTag = consumerTag;
   }
 
   /** Never throws and always settles the message, so one bad message cannot stall the queue. */
-  async handleMessage(message: ConsumeMessage, channel: ConfirmChannel): Promise<void> {
+  async handleMessage(message: ConsumeMessage, channel: ConfirmChannel, acks: BatchedAcks): Promise<void> {
     const exchangeHandler = this.exchangeHandlerFor(message);
-    if (exchangeHandler) return this.handleExchangeMessage(exchangeHandler, message, channel);
+    if (exchangeHandler) return this.handleExchangeMessage(exchangeHandler, message, channel, acks);
     const outcome = await this.dispatch(message, channel, (packet) =>
       this.sendMessage(
         packet,
@@ -120,6 +129,7 @@ export class AmqpServer extends BusServer {
     );
     try {
       await this.settleOutcome(outcome, message, channel);
+      acks.ack(message);
     } catch (error) {
       // The channel went away: the unacked message is redelivered after the reconnect.
       this.logger.warn(`could not settle ${message.fields.routingKey}: ${describeError(error)}`);
@@ -131,12 +141,13 @@ export class AmqpServer extends BusServer {
     handler: ExchangeHandler,
     message: ConsumeMessage,
     channel: ConfirmChannel,
+    acks: BatchedAcks,
   ): Promise<void> {
     const outcome = await this.runExchangeHandler(handler, message);
     try {
       if (outcome.kind === 'forward')
         await Promise.all(outcome.copies.map((copy) => publishCopy(channel, copy)));
-      channel.ack(message);
+      acks.ack(message);
     } catch (error) {
       // The channel went away: the unacked message is redelivered after the reconnect.
       this.logger.warn(`could not settle ${message.fields.routingKey}: ${describeError(error)}`);
@@ -161,6 +172,7 @@ export class AmqpServer extends BusServer {
     const session = this.connection.current;
     if (session && this.consumerTag) await session.channel.cancel(this.consumerTag).catch(() => undefined);
     await this.waitForRunningHandlers();
+    this.acks?.flush();
     if (session) await session.channel.waitForConfirms().catch(() => undefined);
     await this.connection.close();
   }
@@ -174,7 +186,7 @@ export class AmqpServer extends BusServer {
     return this.connection.isConnected;
   }
 
-  /** Publishes the copy (delay queue or DLQ) and waits for its confirm before acking the original. */
+  /** Publishes the copy (delay queue or DLQ) and waits for its confirm; the caller then acks the original. */
   private async settleOutcome(
     outcome: DispatchOutcome,
     message: ConsumeMessage,
@@ -201,7 +213,6 @@ export class AmqpServer extends BusServer {
       await publishConfirmed(channel, this.retryPolicy.deadLetterQueue, message, headers);
       this.metrics.onDeadLettered(outcome.reason);
     }
-    channel.ack(message);
   }
 }
 
