@@ -6,6 +6,8 @@
 import autocannon from 'autocannon';
 import { ChildProcess, fork } from 'node:child_process';
 import { transformFileSync } from '@swc/core';
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,9 +26,21 @@ export interface Target {
   env?: Record<string, string>;
   path: string;
   headers?: Record<string, string>;
-  /** The figure the issue sets: this target must reach `goal` × bare Fastify. */
-  goal?: number;
+  method?: 'GET' | 'POST';
+  body?: string;
+  /** Polled until 200 at start (the cold start ends there); `path` when unset. */
+  readyPath?: string;
+  /** The goal the issue sets: this target must reach `goalVsNest` × the bare Nest app. */
+  goalVsNest?: number;
+  /** The bare Nest app the goals are ratios of. */
+  isNestBaseline?: boolean;
+  /** The service as it ships, whose cold start and idle RSS have goals of their own. */
+  isService?: boolean;
 }
+
+/** Goals of the service process itself (issue: observability and performance). */
+const GOAL_COLD_START_MS = 500;
+const GOAL_IDLE_RSS_MIB = 120;
 
 interface Running {
   target: Target;
@@ -34,6 +48,8 @@ interface Running {
   port: number;
   coldStartMs: number;
   idleRssMiB: number;
+  /** The largest RSS seen right after a load round. */
+  loadRssMiB: number;
   results: number[];
   /** CPU microseconds the server spent per request, per round. */
   cpuPerRequest: number[];
@@ -82,11 +98,12 @@ async function start(target: Target, port: number): Promise<Running> {
       throw new Error(`${target.name} exited with code ${child.exitCode} before answering`);
     if (Date.now() > deadline) throw new Error(`${target.name} did not start within 60 s`);
     try {
-      const response = await fetch(`http://127.0.0.1:${port}${target.path}`, { headers: target.headers });
+      const probe = target.readyPath ?? target.path;
+      const response = await fetch(`http://127.0.0.1:${port}${probe}`, { headers: target.headers });
       if (response.status === 200) break;
       // The service answers 503 from its start-up stand-in until the app has taken the port.
       if (response.status === 503) throw new Error('starting');
-      throw new Error(`${target.name}: ${target.path} answered ${response.status}`);
+      throw new Error(`${target.name}: ${probe} answered ${response.status}`);
     } catch (error) {
       if ((error as Error).message.includes('answered')) throw error;
       await new Promise((resolve) => setTimeout(resolve, 20));
@@ -94,7 +111,17 @@ async function start(target: Target, port: number): Promise<Running> {
   }
   const coldStartMs = Date.now() - started;
   await new Promise((resolve) => setTimeout(resolve, 500));
-  return { target, child, port, coldStartMs, idleRssMiB: rssMiB(child.pid!), results: [], cpuPerRequest: [] };
+  const idleRssMiB = rssMiB(child.pid!);
+  return {
+    target,
+    child,
+    port,
+    coldStartMs,
+    idleRssMiB,
+    loadRssMiB: idleRssMiB,
+    results: [],
+    cpuPerRequest: [],
+  };
 }
 
 async function load(running: Running, seconds: number): Promise<{ rps: number; cpuPerRequest: number }> {
@@ -103,8 +130,11 @@ async function load(running: Running, seconds: number): Promise<{ rps: number; c
     url: `http://127.0.0.1:${running.port}${running.target.path}`,
     connections: CONNECTIONS,
     duration: seconds,
+    method: running.target.method ?? 'GET',
+    body: running.target.body,
     headers: running.target.headers,
   });
+  running.loadRssMiB = Math.max(running.loadRssMiB, rssMiB(running.child.pid!));
   if (result.non2xx > 0 || result.errors > 0) {
     throw new Error(
       `${running.target.name}: ${result.non2xx} non-2xx and ${result.errors} errors under load`,
@@ -118,12 +148,40 @@ async function load(running: Running, seconds: number): Promise<{ rps: number; c
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
+/** A PostgreSQL database of this run for the write target, or null when the server is unreachable. */
+async function createBenchDatabase(): Promise<{ url: string; drop: () => Promise<void> } | null> {
+  const server = process.env.TEST_POSTGRES_SERVER ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const name = `bench_http_${randomBytes(3).toString('hex')}`;
+  const onServer = async (sql: string): Promise<void> => {
+    const admin = new Client({ connectionString: server, connectionTimeoutMillis: 3000 });
+    await admin.connect();
+    try {
+      await admin.query(sql);
+    } finally {
+      await admin.end();
+    }
+  };
+  try {
+    await onServer(`CREATE DATABASE "${name}"`);
+  } catch (error) {
+    console.warn(`PostgreSQL unreachable (${(error as Error).message}): its write target is left out`);
+    return null;
+  }
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => onServer(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+}
+
+const verdict = (isMet: boolean): string => (isMet ? 'met' : 'MISSED');
+
 export async function runHttpBench(): Promise<boolean> {
   const workdir = mkdtempSync(join(tmpdir(), 'm8e-bench-'));
-  // BENCH_ONLY="bare|api/me" narrows the run to targets whose name matches (for quick A/B checks).
+  const database = await createBenchDatabase();
+  // BENCH_ONLY="bare|api/me" narrows the run to targets whose name matches (for quick A/B checks);
+  // the two baselines always run.
   const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : null;
-  const targets = (await benchTargets(workdir)).filter(
-    (target, i) => i === 0 || !only || only.test(target.name),
+  const targets = (await benchTargets(workdir, database?.url ?? null)).filter(
+    (target, i) => i === 0 || target.isNestBaseline || !only || only.test(target.name),
   );
   const servers: Running[] = [];
   try {
@@ -139,20 +197,38 @@ export async function runHttpBench(): Promise<boolean> {
     }
   } finally {
     for (const server of servers) server.child.kill('SIGTERM');
+    await Promise.all(
+      servers
+        .filter((server) => server.child.exitCode === null)
+        .map((server) => new Promise((resolve) => server.child.once('exit', resolve))),
+    );
+    await database?.drop().catch(() => undefined);
   }
-  const baseline = median(servers[0].results);
+  const fastify = median(servers[0].results);
+  const nest = median(servers.find((server) => server.target.isNestBaseline)!.results);
   let met = true;
   console.log(`\nHTTP: ${ROUNDS} interleaved rounds × ${SECONDS}s, ${CONNECTIONS} connections, median req/s`);
-  console.log('| server | req/s | ratio to bare Fastify | goal | CPU per request | cold start | idle RSS |');
-  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  console.log(
+    '| server | req/s | ratio to bare Fastify | ratio to bare Nest | goal | CPU per request | cold start | idle RSS | RSS under load |',
+  );
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const server of servers) {
     const rps = median(server.results);
-    const ratio = rps / baseline;
-    const goal = server.target.goal;
-    if (goal !== undefined && ratio < goal) met = false;
-    const verdict = goal === undefined ? '' : `≥ ${goal.toFixed(2)} ${ratio >= goal ? 'met' : 'MISSED'}`;
+    const goal = server.target.goalVsNest;
+    const isMet = goal === undefined || rps / nest >= goal;
+    met &&= isMet;
     console.log(
-      `| ${server.target.name} | ${Math.round(rps)} | ${ratio.toFixed(2)} | ${verdict} | ${median(server.cpuPerRequest).toFixed(1)} µs | ${server.coldStartMs} ms | ${server.idleRssMiB} MiB |`,
+      `| ${server.target.name} | ${Math.round(rps)} | ${(rps / fastify).toFixed(2)} | ${(rps / nest).toFixed(2)} | ${goal === undefined ? '' : `≥ ${goal.toFixed(2)} ${verdict(isMet)}`} | ${median(server.cpuPerRequest).toFixed(1)} µs | ${server.coldStartMs} ms | ${server.idleRssMiB} MiB | ${server.loadRssMiB} MiB |`,
+    );
+  }
+  const service = servers.find((server) => server.target.isService);
+  if (service) {
+    const nestServer = servers.find((server) => server.target.isNestBaseline)!;
+    const isStartMet = service.coldStartMs < GOAL_COLD_START_MS;
+    const isRssMet = service.idleRssMiB < GOAL_IDLE_RSS_MIB;
+    met &&= isStartMet && isRssMet;
+    console.log(
+      `\nthe service process (production settings, SQLite, from dist/): cold start to the first 200 ${service.coldStartMs} ms (bare Nest ${nestServer.coldStartMs} ms) — goal < ${GOAL_COLD_START_MS} ms ${verdict(isStartMet)}; idle RSS ${service.idleRssMiB} MiB (bare Nest ${nestServer.idleRssMiB} MiB) — goal < ${GOAL_IDLE_RSS_MIB} MiB ${verdict(isRssMet)}`,
     );
   }
   return met;

@@ -1,4 +1,6 @@
 /** `npm run bench`: every benchmark, each printing ratios against baselines measured in the same run. */
+// First: `--quick` sets the bounds the benches read as they load.
+import { isQuick } from './quick-mode';
 import { execSync } from 'node:child_process';
 import { runBusBench } from './bus.bench';
 import { runHttpBench } from './http.bench';
@@ -6,14 +8,17 @@ import { runSyncBench } from './sync.bench';
 import { runLoginLimitsBench } from './login-limits.bench';
 
 async function main(): Promise<void> {
+  const started = Date.now();
   // The service is measured as it ships: compiled, from dist/.
   execSync('npm run -s build', { stdio: 'inherit' });
+  if (isQuick) console.log('quick run: 1 round each, smaller bounds (figures are rougher)');
   const results: Record<string, boolean> = {};
   results.http = await runHttpBench();
   results.bus = await runBusBench();
   results.sync = await runSyncBench();
   results.loginLimits = await runLoginLimitsBench();
   const missed = Object.entries(results).filter(([, met]) => !met);
+  console.log(`\nbenchmark took ${Math.round((Date.now() - started) / 1000)} s`);
   console.log(
     missed.length ? `\ngoals missed: ${missed.map(([name]) => name).join(', ')}` : '\nall goals met',
   );

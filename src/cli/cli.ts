@@ -7,6 +7,7 @@ import { SERVICE_VERSION } from '../http/service-info';
 import { CliError } from './cli-error';
 import { registerBusDlqCommand } from './commands/bus-dlq.command';
 import { registerCreateUserCommand } from './commands/createuser.command';
+import { registerGenerateCommand } from './commands/generate.command';
 import { registerJobsCommands } from './commands/jobs.command';
 import { registerKeygenCommand } from './commands/keygen.command';
 import { registerMigrateCommands } from './commands/migrate.command';
@@ -42,6 +43,7 @@ export function buildProgram(options: CliOptions = {}): Command {
   registerJobsCommands(program, () => loadSettings(), options.modules ?? []);
   registerRenameCommand(program);
   registerTemplateUpdateCommand(program);
+  registerGenerateCommand(program);
   return program;
 }
 

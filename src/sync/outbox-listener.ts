@@ -6,9 +6,9 @@ import { OUTBOX_NOTIFY_CHANNEL } from './sync.constants';
 const RECONNECT_MS = 1_000;
 
 /**
- * PostgreSQL LISTEN on the outbox channel: the migration's trigger NOTIFYs on every commit that
- * inserted outbox rows, in any process (another replica of the service, the CLI, raw SQL), and
- * this wakes the local relay within milliseconds. One dedicated connection, re-opened if lost.
+ * PostgreSQL LISTEN on the outbox channel: every process that commits outbox rows through the
+ * sync API (another replica of the service, the CLI) NOTIFYs after the commit (OutboxAnnouncer),
+ * and this wakes the local relay within milliseconds. One dedicated connection, re-opened if lost.
  */
 export class OutboxListener {
   private readonly logger = new Logger('OutboxListener');

@@ -48,7 +48,8 @@ interface Lane {
  * has one process, hence one relay and no locks.
  *
  * Wake-ups: in-process after each commit that wrote the outbox, PostgreSQL NOTIFY for rows other
- * processes wrote (OutboxListener), and a slow poll as the fallback. Never a long poll.
+ * processes wrote (OutboxAnnouncer → OutboxListener), and a slow poll as the fallback (rows
+ * inserted by raw SQL wait for it). Never a long poll.
  */
 export class OutboxRelay {
   private readonly logger = new Logger('OutboxRelay');

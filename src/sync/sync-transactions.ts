@@ -1,7 +1,10 @@
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { OutboxAnnouncer } from './outbox-announcer';
 
 /** Marks a query runner whose open transaction wrote outbox rows (read back after its commit). */
 const WROTE_OUTBOX = 'syncWroteOutbox';
+/** Marks a query runner whose transaction `run()` opened: `run()` announces its commit itself. */
+const OPENED_BY_RUN = 'syncOpenedByRun';
 
 type CommitListener = () => void;
 
@@ -15,9 +18,12 @@ export class SyncTransactions {
   private readonly isPostgres: boolean;
   private sqliteQueue: Promise<unknown> = Promise.resolve();
   private readonly commitListeners: CommitListener[] = [];
+  private readonly announcer: OutboxAnnouncer | null;
 
   constructor(readonly dataSource: DataSource) {
     this.isPostgres = dataSource.options.type === 'postgres';
+    // Other processes' relays hear of commits by NOTIFY; SQLite has one process, one relay.
+    this.announcer = this.isPostgres ? new OutboxAnnouncer(dataSource) : null;
     // Transactions the caller opened commit without us: a subscriber hears their commit.
     dataSource.subscribers.push({
       afterTransactionCommit: (event: { queryRunner: QueryRunner }) => {
@@ -25,6 +31,7 @@ export class SyncTransactions {
         if (data[WROTE_OUTBOX] && !event.queryRunner.isTransactionActive) {
           delete data[WROTE_OUTBOX];
           this.notifyCommitted();
+          if (!data[OPENED_BY_RUN]) void this.announcer?.announce();
         }
       },
       afterTransactionRollback: (event: { queryRunner: QueryRunner }) => {
@@ -46,8 +53,18 @@ export class SyncTransactions {
   /** Runs `work` inside `manager`'s transaction, or in a new one that commits when it resolves. */
   async run<T>(manager: EntityManager | undefined, work: (manager: EntityManager) => Promise<T>): Promise<T> {
     if (manager?.queryRunner?.isTransactionActive) return work(manager);
-    if (this.isPostgres) return this.dataSource.transaction(work);
-    return this.serially(() => this.dataSource.transaction(work));
+    if (!this.isPostgres) return this.serially(() => this.dataSource.transaction(work));
+    let wroteOutbox = false;
+    const result = await this.dataSource.transaction(async (own) => {
+      const data = (own.queryRunner?.data ?? {}) as Record<string, unknown>;
+      data[OPENED_BY_RUN] = true;
+      const value = await work(own);
+      wroteOutbox = data[WROTE_OUTBOX] === true;
+      return value;
+    });
+    // The caller goes on (a CLI may exit) only once the other processes' relays were told.
+    if (wroteOutbox) await this.announcer?.announce();
+    return result;
   }
 
   /** Runs `work` after every sync transaction before it (SQLite); PostgreSQL runs it at once. */

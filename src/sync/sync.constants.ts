@@ -21,7 +21,7 @@ export const DEFAULT_APPLY_BATCH = 200;
 export const DEFAULT_RELAY_POLL_MS = 5_000;
 /** Outbox partitions: one relay at a time owns a partition, which keeps each instance in order. */
 export const OUTBOX_PARTITIONS = 16;
-/** PostgreSQL NOTIFY channel the outbox trigger signals on every insert statement. */
+/** PostgreSQL NOTIFY channel: a writer signals it after each commit that wrote outbox rows. */
 export const OUTBOX_NOTIFY_CHANNEL = 'sync_outbox';
 
 export const TABLES = {

@@ -23,7 +23,8 @@ export function copyRepository(prefix: string): string {
   const copy = mkdtempSync(join(tmpdir(), prefix));
   const files = git(PROJECT_ROOT, ['ls-files', '-z', '--cached', '--others', '--exclude-standard'])
     .split('\0')
-    .filter((file) => file.length > 0 && existsSync(join(PROJECT_ROOT, file)));
+    // A worktree's node_modules may be a symlink, which `.gitignore`'s `node_modules/` does not match.
+    .filter((file) => file.length > 0 && file !== 'node_modules' && existsSync(join(PROJECT_ROOT, file)));
   for (const file of files) {
     mkdirSync(dirname(join(copy, file)), { recursive: true });
     cpSync(join(PROJECT_ROOT, file), join(copy, file));

@@ -6,6 +6,7 @@ import { CreateLoginAttempts1764600000000 } from './1764600000000-create-login-a
 import { CreateRefreshTokenFamilies1764610000000 } from './1764610000000-create-refresh-token-families';
 import { CreateJobRuns1764700000000 } from './1764700000000-create-job-runs';
 import { IndexRefreshTokenExpiry1764710000000 } from './1764710000000-index-refresh-token-expiry';
+import { NotifyOutboxAfterCommit1764800000000 } from './1764800000000-notify-outbox-after-commit';
 
 /**
  * Every migration, oldest first. Listed explicitly (not globbed) so the same list works
@@ -20,4 +21,5 @@ export const MIGRATIONS = [
   CreateRefreshTokenFamilies1764610000000,
   CreateJobRuns1764700000000,
   IndexRefreshTokenExpiry1764710000000,
+  NotifyOutboxAfterCommit1764800000000,
 ];
