@@ -48,6 +48,15 @@ export async function benchTargets(workdir: string, postgresUrl: string | null):
           headers: bearer,
           env: { ...appEnv, JWT_CACHE_SIZE: '0' },
         },
+        {
+          name: 'compared build: GET /health/live',
+          script: compare,
+          args: [],
+          path: '/health/live',
+          readyPath: '/health/ready',
+          headers: bearer,
+          env: appEnv,
+        },
       ]
     : [];
   return [

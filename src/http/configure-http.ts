@@ -32,7 +32,7 @@ export function createHttpAdapter(settings: Settings, logger: Logger): FastifyAd
 export async function configureHttp(app: NestFastifyApplication, settings: Settings): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   registerHostCheck(fastify, settings.allowedHosts);
-  await registerSecurityHeaders(app);
+  registerSecurityHeaders(fastify);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
     done();

@@ -1,0 +1,11 @@
+"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.JOB_LOCK = exports.SCHEDULED_JOB_METADATA = exports.DEFAULT_JOB_TIMEOUT_SECONDS = exports.JOB_NAME_PATTERN = exports.JOB_ALREADY_RUNNING_EXIT_CODE = exports.ADVISORY_LOCK_NAMESPACE = exports.JOB_LEASES_TABLE = exports.JOB_RUNS_TABLE = void 0;
+exports.JOB_RUNS_TABLE = 'job_runs';
+exports.JOB_LEASES_TABLE = 'job_leases';
+exports.ADVISORY_LOCK_NAMESPACE = 764_700_000;
+exports.JOB_ALREADY_RUNNING_EXIT_CODE = 75;
+exports.JOB_NAME_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+exports.DEFAULT_JOB_TIMEOUT_SECONDS = 300;
+exports.SCHEDULED_JOB_METADATA = 'm8e:scheduled-job';
+exports.JOB_LOCK = Symbol('JOB_LOCK');
