@@ -31,7 +31,7 @@ export class AppModule {
         HealthModule.forRoot([DatabaseReadinessCheck, BusReadinessCheck]),
         UsersModule.forRoot(settings),
         JobsModule.forRoot(settings),
-        ItemsModule,
+        ItemsModule.forRoot(settings),
         ...modules,
       ],
       controllers: [IndexController],

@@ -13,6 +13,7 @@ import { registerKeygenCommand } from './commands/keygen.command';
 import { registerMigrateCommands } from './commands/migrate.command';
 import { registerRenameCommand } from './commands/rename.command';
 import { registerTemplateUpdateCommand } from './commands/template-update.command';
+import { registerUserActiveCommands } from './commands/user-active.command';
 import { SyncCliExtensions } from './commands/sync-context';
 import { registerSyncCommands } from './commands/sync.command';
 
@@ -36,6 +37,7 @@ export function buildProgram(options: CliOptions = {}): Command {
   registerMigrateCommands(program, () => loadSettings());
   registerKeygenCommand(program);
   registerCreateUserCommand(program, () => loadSettings());
+  registerUserActiveCommands(program, () => loadSettings());
   registerBusDlqCommand(program, () => loadSettings());
   registerSyncCommands(program, () => loadSettings(), options.sync);
   registerJobsCommands(program, () => loadSettings(), options.modules ?? []);

@@ -1,4 +1,5 @@
 import { MasterDefinition } from '../sync/master.definition';
+import { ReplicaDefinition } from '../sync/replica.definition';
 import { Item } from './item.entity';
 
 /**
@@ -7,3 +8,9 @@ import { Item } from './item.entity';
  * `updated_at`), dates in Python `str()` form, as a Django master without a serializer sends them.
  */
 export const ITEM_MASTER: MasterDefinition<Item> = { cqrsId: 'item', entity: Item };
+
+/**
+ * With `ITEMS_SYNC=replica` the same table is a read-only copy of another service's items: every
+ * column is filled from the master's field of the same name, so both tables compare row for row.
+ */
+export const ITEM_REPLICA: ReplicaDefinition<Item> = { cqrsId: 'item', entity: Item };

@@ -1,4 +1,4 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable, MethodNotAllowedException, NotFoundException, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
@@ -12,14 +12,23 @@ import { Item } from './item.entity';
 
 /**
  * Reads go through the TypeORM repository; writes through the sync master repository, which
- * queues each change for the replicas (`cqrs_id` `item`) in the same transaction.
+ * queues each change for the replicas (`cqrs_id` `item`) in the same transaction. A replica
+ * (`ITEMS_SYNC=replica`) has no master repository: its rows change only when the master's do.
  */
 @Injectable()
 export class ItemsService {
   constructor(
     @InjectRepository(Item) private readonly items: Repository<Item>,
-    @InjectMasterRepository(Item) private readonly writes: MasterRepository<Item>,
+    @Optional() @InjectMasterRepository(Item) private readonly master?: MasterRepository<Item>,
   ) {}
+
+  private get writes(): MasterRepository<Item> {
+    if (!this.master)
+      throw new MethodNotAllowedException(
+        'items are a read-only replica on this service (ITEMS_SYNC=replica): change them on their master',
+      );
+    return this.master;
+  }
 
   async create(dto: CreateItemDto): Promise<ItemResponse> {
     return ItemResponse.from(

@@ -205,6 +205,24 @@ describe(parseSettings.name, () => {
     });
   });
 
+  describe('ITEMS_SYNC', () => {
+    it('makes items a master by default, a replica on request (with a broker)', () => {
+      expect(parse(production).itemsSync).toBe('master');
+      const broker = { AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672/' };
+      expect(parse({ ...production, ...broker, ITEMS_SYNC: 'Replica' }).itemsSync).toBe('replica');
+    });
+
+    it.each([
+      [{ ITEMS_SYNC: 'both' }, 'ITEMS_SYNC must be one of master, replica'],
+      [{ ITEMS_SYNC: 'replica' }, 'ITEMS_SYNC is replica, which needs AMQP_URL'],
+    ])('refuses %j in one line naming the variable', (env, start) => {
+      const error = errorOf({ ...production, ...env });
+      expect(error.variable).toBe('ITEMS_SYNC');
+      expect(error.message.startsWith(start)).toBe(true);
+      expect(error.message).not.toContain('\n');
+    });
+  });
+
   describe('the rest', () => {
     it.each<[RawEnv, Record<string, unknown>]>([
       [{ PORT: '9000' }, { port: 9000 }],

@@ -5,7 +5,7 @@ import { SettingsError } from './settings-error';
 import { parseBusSettings } from './bus.schema';
 import { parseSyncSettings } from './sync.schema';
 import { parseJobsSettings } from './jobs.schema';
-import { DatabaseSettings, LogLevel, Settings, SignKeySetting } from './settings';
+import { DatabaseSettings, ItemsSyncRole, LogLevel, Settings, SignKeySetting } from './settings';
 
 const MIN_SECRET_KEY_LENGTH = 32;
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
@@ -36,6 +36,7 @@ export function parseSettings(raw: RawEnv, defaults: SchemaDefaults): Settings {
   const trustProxy = parseTrustProxy(env, debug, warnings);
   const shutdownTimeoutSeconds = env.seconds('SHUTDOWN_TIMEOUT', 25, { min: 1, max: 600 });
   const migrateOnStart = env.bool('MIGRATE_ON_START', debug);
+  const itemsSync = parseItemsSync(env, amqpUrl);
 
   return Object.freeze({
     debug,
@@ -51,6 +52,7 @@ export function parseSettings(raw: RawEnv, defaults: SchemaDefaults): Settings {
     trustProxy,
     shutdownTimeoutSeconds,
     migrateOnStart,
+    itemsSync,
     auth: parseAuthSettings(env, debug, database.type),
     bus: parseBusSettings(env, serviceName, shutdownTimeoutSeconds),
     sync: parseSyncSettings(env),
@@ -104,6 +106,20 @@ function parseDatabase(env: EnvReader): DatabaseSettings {
   }
   if (password !== undefined) url.password = encodeURIComponent(password);
   return { type: 'postgres', url: url.toString() };
+}
+
+/**
+ * A replica receives its master's changes over RabbitMQ; the in-process bus reaches only this
+ * process, which cannot also be the master of `item`, so nothing would ever arrive.
+ */
+function parseItemsSync(env: EnvReader, amqpUrl: string | null): ItemsSyncRole {
+  const role = env.oneOf<ItemsSyncRole>('ITEMS_SYNC', ['master', 'replica'], 'master');
+  if (role === 'replica' && amqpUrl === null)
+    throw new SettingsError(
+      'ITEMS_SYNC',
+      'is replica, which needs AMQP_URL: a replica hears its master over RabbitMQ',
+    );
+  return role;
 }
 
 function parseAllowedHosts(env: EnvReader, debug: boolean, warnings: string[]): string[] {

@@ -9,6 +9,9 @@ export type DatabaseSettings =
 /** `false` means this service does not issue tokens (`JWT_SIGN_KEY=0`). */
 export type SignKeySetting = string | false;
 
+/** What this service is for `cqrs_id` `item`: its master (the template's default) or a replica. */
+export type ItemsSyncRole = 'master' | 'replica';
+
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 
 /**
@@ -35,6 +38,8 @@ export interface Settings {
   readonly shutdownTimeoutSeconds: number;
   /** Apply pending migrations when the app starts (the container entrypoint runs them itself). */
   readonly migrateOnStart: boolean;
+  /** `ITEMS_SYNC`: `replica` makes the items API read-only, filled from another service's items. */
+  readonly itemsSync: ItemsSyncRole;
   /** Token lifetimes, leeway, verified-token cache and login rate limits. */
   readonly auth: AuthSettings;
   /** Exchange, queue, prefetch, retries and publish limits of the message bus. */

@@ -132,7 +132,38 @@ describe.each(testDatabases())('cli: createuser on $name', (database) => {
     ).resolves.toBe(true);
   });
 
+  it('deactivateuser and activateuser flip is_active through the `user` outbox', async () => {
+    // Both dialects: no bound parameters (`$1` vs `?`), the user's rows picked out here.
+    const events = async () => {
+      const { id } = (await row('bob'))!;
+      const rows = await reader.query<{ instance_pk: string; payload: string }[]>(
+        "SELECT instance_pk, payload FROM sync_outbox WHERE cqrs_id = 'user' ORDER BY id",
+      );
+      return rows
+        .filter((event) => event.instance_pk === id)
+        .map((event) => (JSON.parse(event.payload) as { instance_data: object }).instance_data);
+    };
+
+    const off = await cli(['deactivateuser', 'bob'], env);
+    expect(off).toMatchObject({ code: 0, stderr: '' });
+    expect(off.stdout).toMatch(/^deactivated user bob \(id [0-9a-f-]{36}\)\n$/);
+    expect((await row('bob'))!.isActive).toBe(false);
+    expect((await cli(['activateuser', 'bob'], env)).code).toBe(0);
+    expect((await row('bob'))!.isActive).toBe(true);
+    // Published by the login service's relay, so the verify-only services refuse, then readmit.
+    expect((await events()).slice(-2)).toEqual([
+      expect.objectContaining({ is_active: false, cqrs_revision: 1 }),
+      expect.objectContaining({ is_active: true, cqrs_revision: 2 }),
+    ]);
+  });
+
   it.each([
+    [['deactivateuser', 'nobody'], {}, 'error: no user nobody'],
+    [
+      ['deactivateuser', 'bob'],
+      { JWT_SIGN_KEY: '0' },
+      'error: this is a verify-only service (JWT_SIGN_KEY=0)',
+    ],
     [['createuser', 'alice'], { CREATEUSER_PASSWORD: 'a-long-password' }, 'error: user alice already exists'],
     [
       ['createuser', 'carol'],

@@ -555,6 +555,21 @@ describeBroker(
       } finally {
         await verifyOnly.close();
       }
+      // ITEMS_SYNC=replica: the CLI compares against this service's copy of `item`, as the app fills it.
+      const itemsReplicaApp = {
+        DATABASE_URL: testDatabases()[0].url(),
+        AMQP_URL: TEST_AMQP_URL,
+        SERVICE_NAME: uniqueName('diff-items-replica'),
+        ITEMS_SYNC: 'replica',
+      };
+      trackSyncQueues(janitor, itemsReplicaApp.SERVICE_NAME, ['item']);
+      const itemsReplica = await startTestApp(itemsReplicaApp);
+      try {
+        expect(await ofCli(itemsReplicaApp)).toEqual(ofApp(itemsReplica));
+        expect(ofApp(itemsReplica)).toEqual({ masters: ['user'], replicas: ['item'] });
+      } finally {
+        await itemsReplica.close();
+      }
     });
   },
 );

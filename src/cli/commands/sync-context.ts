@@ -6,7 +6,7 @@ import { createBusClient } from '../../bus/bus.module';
 import { BusMetrics } from '../../bus/bus.metrics';
 import { createDataSource, EntityClass } from '../../database/data-source';
 import { Item } from '../../items/item.entity';
-import { ITEM_MASTER } from '../../items/item.sync';
+import { ITEM_MASTER, ITEM_REPLICA } from '../../items/item.sync';
 import { DatabaseSettings, Settings } from '../../settings/settings';
 import { MasterRepository } from '../../sync/master-repository';
 import { OutboxRelay } from '../../sync/outbox-relay.service';
@@ -32,12 +32,13 @@ export interface SyncCliExtensions {
 }
 
 /**
- * The template's sync declarations, as its modules make them in the app: `items` masters `item`
- * (ItemsModule); the login service masters `user`, a verify-only service (JWT_SIGN_KEY=0)
+ * The template's sync declarations, as its modules make them in the app: `items` masters `item`,
+ * or replicates it with ITEMS_SYNC=replica (ItemsModule); the login service masters `user`, a verify-only service (JWT_SIGN_KEY=0)
  * replicates it (UsersModule). The CLI only reads replica tables, so a replica needs no hooks here.
  */
 function registerTemplateSync(settings: Settings, registry: SyncRegistry): void {
-  registry.addMaster(ITEM_MASTER);
+  if (settings.itemsSync === 'replica') registry.addReplica(ITEM_REPLICA);
+  else registry.addMaster(ITEM_MASTER);
   if (settings.jwtSignKey !== false) registry.addMaster(USER_MASTER);
   else registry.addReplica({ cqrsId: USER_CQRS_ID, entity: SyncedUser });
 }
