@@ -5,6 +5,7 @@ import { SettingsError } from './settings-error';
 import { parseBusSettings } from './bus.schema';
 import { parseSyncSettings } from './sync.schema';
 import { parseJobsSettings } from './jobs.schema';
+import { parseIdentityProviderSettings } from './identity-provider.schema';
 import { DatabaseSettings, LogLevel, Settings, SignKeySetting } from './settings';
 
 const MIN_SECRET_KEY_LENGTH = 32;
@@ -52,6 +53,7 @@ export function parseSettings(raw: RawEnv, defaults: SchemaDefaults): Settings {
     shutdownTimeoutSeconds,
     migrateOnStart,
     auth: parseAuthSettings(env, debug, database.type),
+    identityProvider: parseIdentityProviderSettings(env, debug, jwtSignKey !== false, jwtVerifyKey),
     bus: parseBusSettings(env, serviceName, shutdownTimeoutSeconds),
     sync: parseSyncSettings(env),
     jobs: parseJobsSettings(env),
