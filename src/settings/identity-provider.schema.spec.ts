@@ -106,6 +106,8 @@ describe(parseIdentityProviderSettings.name, () => {
       /claim path/,
     ],
     [{ JWT_CLAIMS_PRESET: 'keycloak', JWT_CLAIM_USER_ID: 'a b' }, {}, 'JWT_CLAIM_USER_ID', /claim path/],
+    [{ JWT_AUDIENCE: 'orders-api,reports-api' }, {}, 'JWT_AUDIENCE', /must be one audience/],
+    [{ JWT_AUDIENCE: 'orders api' }, {}, 'JWT_AUDIENCE', /must be one audience/],
     [{ JWT_ISSUER: 'login-service' }, {}, 'JWT_ISSUER', /must be an https:\/\/ URL/],
     [
       { JWT_ISSUER: 'http://sso.example.com/' },

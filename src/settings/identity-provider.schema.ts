@@ -54,7 +54,7 @@ export function parseIdentityProviderSettings(
   verifyKey: string | null,
 ): IdentityProviderSettings {
   const issuer = parseIssuer(env, debug);
-  const audience = env.string('JWT_AUDIENCE') ?? null;
+  const audience = parseAudience(env);
   const preset = env.oneOf('JWT_CLAIMS_PRESET', CLAIMS_PRESETS, 'template');
   if (preset === 'template') {
     const stray = Object.values(CLAIM_VARIABLES).find((name) => env.has(name));
@@ -109,6 +109,15 @@ function parseIssuer(env: EnvReader, debug: boolean): string | null {
   if (url.protocol === 'https:') return value;
   if (url.protocol === 'http:' && (debug || isLoopback(url.hostname))) return value;
   throw new SettingsError('JWT_ISSUER', 'must be an https:// URL unless DEBUG is on or the host is loopback');
+}
+
+function parseAudience(env: EnvReader): string | null {
+  const value = env.string('JWT_AUDIENCE');
+  if (value === undefined) return null;
+  // A list here would read as one audience that no token carries.
+  if (/[\s,]/.test(value))
+    throw new SettingsError('JWT_AUDIENCE', 'must be one audience, without commas or spaces');
+  return value;
 }
 
 function isLoopback(hostname: string): boolean {
