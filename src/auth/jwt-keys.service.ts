@@ -195,8 +195,13 @@ export class JwtKeysService implements OnModuleInit {
         for (const listener of this.removedListeners) listener(removed);
       }
     } catch (error) {
-      // A provider that names another issuer is a wrong setting, not an outage: stop start-up.
-      if (atStart && error instanceof SettingsError) throw error;
+      // A provider that names another issuer is a wrong setting, not an outage: stop start-up,
+      // or, found later (the provider was down at start), keep refusing its tokens loudly.
+      if (error instanceof SettingsError) {
+        if (atStart) throw error;
+        this.logger.error(`refusing the discovery document at ${url}: ${error.message}`);
+        return;
+      }
       // Keep the keys we have: a login service that is briefly down must not log everyone out.
       this.logger.warn(`could not load JWKS from ${url}: ${(error as Error).message}`);
     }

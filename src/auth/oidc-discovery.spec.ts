@@ -117,6 +117,17 @@ describe(`${JwtKeysService.name} with an OIDC discovery URL`, () => {
     expect(service.expectedIssuer).toBe(ISSUER);
   });
 
+  it('keeps refusing tokens when a document read after start names another issuer', async () => {
+    isUp = false;
+    const service = await started({ JWT_ISSUER: ISSUER });
+    isUp = true;
+    documentIssuer = 'https://sso.example.test/realms/other';
+    const realNow = Date.now();
+    jest.spyOn(Date, 'now').mockReturnValue(realNow + 1001);
+    expect(await service.keyFor(keys.kid)).toBeNull();
+    expect(fetches).toEqual([DISCOVERY, DISCOVERY]); // its JWKS is never read
+  });
+
   it('keeps JWT_ISSUER as the expected issuer when both are set and agree', async () => {
     expect((await started({ JWT_ISSUER: ISSUER })).expectedIssuer).toBe(ISSUER);
   });

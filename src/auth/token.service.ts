@@ -4,7 +4,6 @@ import { JwtService, JwtVerifyOptions } from '@nestjs/jwt';
 import { JsonWebTokenError, NotBeforeError, TokenExpiredError } from 'jsonwebtoken';
 import { LRUCache } from 'lru-cache';
 import { Settings, SETTINGS } from '../settings/settings';
-import { IdentityProviderSettings } from '../settings/identity-provider.schema';
 import { externalAccess } from './external-claims';
 import { JwtKeysService } from './jwt-keys.service';
 import { AuthUser, isTokenClaims, TOKEN_ERRORS, TokenClaims, TokenSubject, TokenType } from './token-claims';
@@ -174,7 +173,7 @@ export class TokenService {
     // A token minted "later" than now is a clock or forging problem; jsonwebtoken accepts it.
     if (payload.iat > Date.now() / 1000 + this.settings.auth.leewaySeconds)
       throw unauthorized(TOKEN_ERRORS.notYetValid);
-    checkIssuerAndAudience(payload, this.keys.expectedIssuer, this.settings.identityProvider);
+    checkIssuerAndAudience(payload, this.keys.expectedIssuer, this.settings.identityProvider.audience);
     return { payload, kid: trusted.kid };
   }
 
@@ -206,7 +205,7 @@ function templateClaims(payload: Record<string, unknown>, type: TokenType | null
 function checkIssuerAndAudience(
   payload: Record<string, unknown>,
   issuer: string | null,
-  { audience }: IdentityProviderSettings,
+  audience: string | null,
 ): void {
   if (issuer !== null && payload.iss !== issuer) throw unauthorized(TOKEN_ERRORS.wrongIssuer);
   if (audience === null) return;
