@@ -11,6 +11,9 @@ import {
 } from '../factories/idp-token.factory';
 import { ClaimsProfile, forgeriesOf, generateTestKeys, signRaw, TestKeys } from '../factories/token.factory';
 import { sleep } from '../support/broker';
+import { freePort } from '../support/ports';
+import { TEST_SECRET_KEY } from '../support/secret-key';
+import { spawnService } from '../support/spawn-service';
 import {
   AUTH0_LAYOUT,
   KEYCLOAK_LAYOUT,
@@ -224,4 +227,33 @@ describe('auth: an OIDC provider that is down when the service starts', () => {
     expect((await app.request('/api/me', { token })).status).toBe(200);
     expect(provider.fetches).toEqual({ discovery: 1, jwks: 1 });
   });
+});
+
+describe('auth: a discovery document of another issuer than JWT_ISSUER', () => {
+  let provider: OidcProvider;
+
+  beforeAll(async () => {
+    provider = await startOidcProvider(KEYCLOAK_LAYOUT, [await generateTestKeys()]);
+  });
+  afterAll(() => provider?.close());
+
+  it('stops the real process at start with one line naming JWT_ISSUER', async () => {
+    const result = await spawnService('main.ts', {
+      DEBUG: 'false',
+      SECRET_KEY: TEST_SECRET_KEY,
+      DATABASE_URL: sqliteUrl(),
+      MIGRATE_ON_START: 'true',
+      PORT: String(await freePort()),
+      LOG_LEVEL: 'fatal',
+      JWT_SIGN_KEY: '0',
+      JWT_VERIFY_KEY: provider.discoveryUrl,
+      JWT_CLAIMS_PRESET: 'keycloak',
+      JWT_ISSUER: `${provider.issuer}-other`,
+    }).exited(90_000);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      'settings: JWT_ISSUER differs from the issuer of the discovery document',
+    ]);
+    expect(provider.fetches).toEqual({ discovery: 1, jwks: 0 });
+  }, 120_000);
 });

@@ -1,4 +1,4 @@
-import jwt from 'jsonwebtoken';
+import { jwtVerify } from 'jose';
 import { generateTestKeys, signValid, TestKeys } from '../factories/token.factory';
 import { testDatabases } from '../support/database';
 import { AuthTestApp, createUser, login, loginServiceEnv, startAuthApp } from './auth-support';
@@ -34,12 +34,13 @@ describe.each(testDatabases())('auth: JWT_ISSUER and JWT_AUDIENCE on our own tok
     const user = await createUser(loginService);
     const { access, refresh } = await login(loginService, user.username, user.password);
     for (const token of [access, refresh]) {
-      const claims = jwt.verify(token, keys.publicPem, {
+      // jose, not jsonwebtoken: the library the service itself neither signs nor verifies with.
+      const { payload } = await jwtVerify(token, keys.publicKey, {
         algorithms: ['RS256'],
         issuer: ISSUER,
         audience: AUDIENCE,
-      }) as jwt.JwtPayload;
-      expect(claims).toMatchObject({ iss: ISSUER, aud: AUDIENCE, sub: user.id });
+      });
+      expect(payload).toMatchObject({ iss: ISSUER, aud: AUDIENCE, sub: user.id });
     }
   });
 
