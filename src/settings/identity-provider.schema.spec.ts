@@ -138,6 +138,21 @@ describe('identity provider settings in the whole settings', () => {
     expect(settings.identityProvider).toMatchObject({ preset: 'keycloak', issuer: null });
   });
 
+  it.each(['https://', 'http://', 'https://sso example.com/'])(
+    'refuses JWT_VERIFY_KEY=%s as not a URL',
+    (url) => {
+      const error = settingsErrorOf(() =>
+        buildSettings({
+          DEBUG: 'false',
+          JWT_SIGN_KEY: '0',
+          JWT_VERIFY_KEY: url,
+          JWT_CLAIMS_PRESET: 'keycloak',
+        }),
+      );
+      expect(error.message).toBe('JWT_VERIFY_KEY is not a valid URL');
+    },
+  );
+
   it('refuses an external preset on a service with development signing keys', () => {
     expect(settingsErrorOf(() => buildSettings({ JWT_CLAIMS_PRESET: 'keycloak' })).variable).toBe(
       'JWT_CLAIMS_PRESET',

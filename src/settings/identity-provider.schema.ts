@@ -93,6 +93,7 @@ export function isDiscoveryUrl(verifyKey: string | null): boolean {
   return (
     verifyKey !== null &&
     /^https?:\/\//i.test(verifyKey) &&
+    URL.canParse(verifyKey) &&
     new URL(verifyKey).pathname.endsWith('/.well-known/openid-configuration')
   );
 }

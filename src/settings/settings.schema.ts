@@ -157,6 +157,7 @@ function parseVerifyKey(env: EnvReader, debug: boolean): string | null {
     return null;
   }
   if (/^https?:\/\//i.test(value)) {
+    if (!URL.canParse(value)) throw new SettingsError('JWT_VERIFY_KEY', 'is not a valid URL');
     if (!debug && value.toLowerCase().startsWith('http://') && !isClusterLocal(value)) {
       throw new SettingsError(
         'JWT_VERIFY_KEY',
