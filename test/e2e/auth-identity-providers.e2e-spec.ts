@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { RefusedUsers } from '../../src/auth/refused-users';
+import { TokenService } from '../../src/auth/token.service';
 import {
   auth0IdTokenClaims,
   auth0Profile,
@@ -119,6 +120,7 @@ describe.each(CASES)('auth: access tokens of $name, read through OIDC discovery'
   it('answers GET /api/me from the mapped claims, the same from the token cache', async () => {
     const token = sign(profile.build());
     await expect(me(token)).resolves.toEqual({ status: 200, body: testCase.me });
+    expect(app.app.get(TokenService).cachedAccess(token)).toMatchObject({ userId: testCase.me.user_id });
     await expect(me(token)).resolves.toEqual({ status: 200, body: testCase.me });
   });
 
@@ -188,6 +190,35 @@ describe.each(CASES)('auth: access tokens of $name, read through OIDC discovery'
   it.each(forgeriesOf(profile))('refuses a forged token ($name) with 401 "$reason"', async (forgery) => {
     const { body } = await me(forgery.build(keys, otherKeys, LEEWAY));
     expect(body).toEqual({ statusCode: 401, error: 'Unauthorized', message: forgery.reason });
+  });
+});
+
+describe('auth: Keycloak tokens on a service left on the template preset', () => {
+  let keys: TestKeys;
+  let provider: OidcProvider;
+  let app: AuthTestApp;
+
+  beforeAll(async () => {
+    keys = await generateTestKeys();
+    provider = await startOidcProvider(KEYCLOAK_LAYOUT, [keys]);
+    app = await startAuthApp({
+      JWT_SIGN_KEY: '0',
+      JWT_VERIFY_KEY: provider.discoveryUrl,
+      DATABASE_URL: sqliteUrl(),
+    });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await provider?.close();
+  });
+
+  it('refuses them as malformed: the preset is what reads their claims', async () => {
+    const claims = keycloakAccessClaims({ issuer: provider.issuer, audience: 'orders-api' });
+    const response = await app.request('/api/me', {
+      token: signRaw(claims, keys.privateKey, { kid: keys.kid }),
+    });
+    expect(response.status).toBe(401);
+    expect(((await response.json()) as { message: string }).message).toBe('token malformed');
   });
 });
 
