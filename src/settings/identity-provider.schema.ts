@@ -72,7 +72,8 @@ export function parseIdentityProviderSettings(
     );
   }
   if (preset === 'auth0' && audience === null) {
-    // An Auth0 ID token has the same shape and issuer as an access token; only `aud` tells them apart.
+    // Auth0 signs ID tokens with the same key for the same issuer and does not type them; their
+    // `aud` (the client id) is what reliably tells them apart (a `nonce` is there only if sent).
     throw new SettingsError('JWT_AUDIENCE', 'is required with JWT_CLAIMS_PRESET=auth0 (the API identifier)');
   }
   const defaults = PRESET_CLAIMS[preset];
