@@ -25,6 +25,16 @@ const localEnv: Record<string, string | number | boolean | null> = {
   // JWT_SIGN_KEY: '-----BEGIN PRIVATE KEY-----\n…',    // or 0 for a verify-only service
   // JWT_ACCESS_TTL: '5m',
   // JWT_REFRESH_TTL: '1d',
+  // JWT_ISSUER: 'https://login.example.com',   // signed as iss and required of every token
+  // JWT_AUDIENCE: 'orders-api',                // signed as aud and required of every token
+
+  // An external identity provider (README "Using an external identity provider"), verify-only:
+  // JWT_SIGN_KEY: 0,
+  // JWT_VERIFY_KEY: 'https://sso.example.com/realms/acme/.well-known/openid-configuration',
+  // JWT_CLAIMS_PRESET: 'keycloak',             // template (default), keycloak or auth0
+  // JWT_CLAIM_USER_ID: 'sub',
+  // JWT_CLAIM_USERNAME: 'preferred_username',
+  // JWT_CLAIM_ROLES: 'realm_access.roles,resource_access.orders-api.roles',  // auth0: '["https://example.com/roles"]'
 };
 
 export default localEnv;

@@ -1,8 +1,10 @@
 import { createPublicKey, KeyObject } from 'node:crypto';
 import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
 import { calculateJwkThumbprint, JWK } from 'jose';
+import { isDiscoveryUrl } from '../settings/identity-provider.schema';
 import { SettingsError } from '../settings/settings-error';
 import { Settings, SETTINGS } from '../settings/settings';
+import { readDiscoveryDocument } from './oidc-discovery';
 import {
   assertStrongRsaKey,
   loadOrCreateDevKeyPair,
@@ -49,6 +51,9 @@ export class JwtKeysService implements OnModuleInit {
   private readonly localKeys = new Map<string, { key: KeyObject; jwk: PublicJwk }>();
   private remoteKeys = new Map<string, KeyObject>();
   private jwksUrl: string | null = null;
+  /** JWT_VERIFY_KEY when it is an OIDC discovery URL: the JWKS URL is read from it. */
+  private discoveryUrl: string | null = null;
+  private discoveredIssuer: string | null = null;
   private lastFetchAt = Number.NEGATIVE_INFINITY;
   private lastSuccessAt = Number.NEGATIVE_INFINITY;
   private inflight: Promise<void> | null = null;
@@ -82,7 +87,10 @@ export class JwtKeysService implements OnModuleInit {
     }
 
     const verifyValue = jwtVerifyKey ?? dev?.publicPem ?? '';
-    if (/^https?:\/\//i.test(verifyValue)) {
+    if (isDiscoveryUrl(verifyValue)) {
+      this.discoveryUrl = verifyValue;
+      await this.refreshJwks(true);
+    } else if (/^https?:\/\//i.test(verifyValue)) {
       this.jwksUrl = verifyValue;
       await this.refreshJwks(true);
     } else {
@@ -95,6 +103,11 @@ export class JwtKeysService implements OnModuleInit {
   /** True when this is a login service (JWT_SIGN_KEY is a key, not 0). */
   get canSign(): boolean {
     return this.signing !== null;
+  }
+
+  /** The `iss` every token must carry: JWT_ISSUER, else the discovery document's; null → unchecked. */
+  get expectedIssuer(): string | null {
+    return this.settings.identityProvider.issuer ?? this.discoveredIssuer;
   }
 
   get signingKey(): SigningKey {
@@ -115,10 +128,10 @@ export class JwtKeysService implements OnModuleInit {
     }
     const known = this.localKeys.get(kid)?.key ?? this.remoteKeys.get(kid);
     if (known) {
-      if (this.jwksUrl && Date.now() - this.lastSuccessAt > JWKS_MAX_AGE_MS) void this.refreshJwks(false);
+      if (this.isRemote && Date.now() - this.lastSuccessAt > JWKS_MAX_AGE_MS) void this.refreshJwks(false);
       return { kid, key: known };
     }
-    if (!this.jwksUrl) return null;
+    if (!this.isRemote) return null;
     await this.refreshJwks(false);
     const fetched = this.remoteKeys.get(kid);
     return fetched ? { kid, key: fetched } : null;
@@ -134,6 +147,10 @@ export class JwtKeysService implements OnModuleInit {
     return { keys: [...this.localKeys.values()].map((entry) => entry.jwk) };
   }
 
+  private get isRemote(): boolean {
+    return this.jwksUrl !== null || this.discoveryUrl !== null;
+  }
+
   private async addLocalKey(publicKey: KeyObject): Promise<string> {
     const jwk = await publicJwkWithKid(publicKey);
     this.localKeys.set(jwk.kid, { key: publicKey, jwk });
@@ -146,15 +163,25 @@ export class JwtKeysService implements OnModuleInit {
     // Unknown kids are attacker-controlled: without this limit each forged token is a fetch.
     if (!force && Date.now() - this.lastFetchAt < intervalMs) return Promise.resolve();
     this.lastFetchAt = Date.now();
-    this.inflight = this.fetchJwks().finally(() => {
+    this.inflight = this.fetchJwks(force).finally(() => {
       this.inflight = null;
     });
     return this.inflight;
   }
 
-  private async fetchJwks(): Promise<void> {
-    const url = this.jwksUrl!;
+  private async fetchJwks(atStart: boolean): Promise<void> {
+    let url = this.jwksUrl ?? this.discoveryUrl!;
     try {
+      // Until a discovery document has been read, each attempt starts with it.
+      if (this.jwksUrl === null) {
+        const discovered = readDiscoveryDocument(
+          await this.fetchJson(url),
+          url,
+          this.settings.identityProvider.issuer,
+        );
+        this.discoveredIssuer = discovered.issuer;
+        this.jwksUrl = url = discovered.jwksUri;
+      }
       const body = await this.fetchJson(url);
       const keys = await parseJwks(body);
       const removed = new Set([...this.remoteKeys.keys()].filter((kid) => !keys.has(kid)));
@@ -168,6 +195,13 @@ export class JwtKeysService implements OnModuleInit {
         for (const listener of this.removedListeners) listener(removed);
       }
     } catch (error) {
+      // A provider that names another issuer is a wrong setting, not an outage: stop start-up,
+      // or, found later (the provider was down at start), keep refusing its tokens loudly.
+      if (error instanceof SettingsError) {
+        if (atStart) throw error;
+        this.logger.error(`refusing the discovery document at ${url}: ${error.message}`);
+        return;
+      }
       // Keep the keys we have: a login service that is briefly down must not log everyone out.
       this.logger.warn(`could not load JWKS from ${url}: ${(error as Error).message}`);
     }

@@ -11,6 +11,9 @@ export interface TokenClaims {
   readonly user_id: string;
   readonly username: string;
   readonly roles: readonly string[];
+  /** JWT_ISSUER and JWT_AUDIENCE, when set. */
+  readonly iss?: string;
+  readonly aud?: string;
 }
 
 /** The caller, as the guard puts it on the request and `@CurrentUser()` returns it. */
@@ -37,6 +40,8 @@ export const TOKEN_ERRORS = {
   unknownKey: 'unknown key id',
   signature: 'invalid signature',
   wrongType: 'wrong token type',
+  wrongIssuer: 'wrong issuer',
+  wrongAudience: 'wrong audience',
   revoked: 'token revoked',
 } as const;
 

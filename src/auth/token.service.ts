@@ -4,6 +4,7 @@ import { JwtService, JwtVerifyOptions } from '@nestjs/jwt';
 import { JsonWebTokenError, NotBeforeError, TokenExpiredError } from 'jsonwebtoken';
 import { LRUCache } from 'lru-cache';
 import { Settings, SETTINGS } from '../settings/settings';
+import { externalAccess } from './external-claims';
 import { JwtKeysService } from './jwt-keys.service';
 import { AuthUser, isTokenClaims, TOKEN_ERRORS, TokenClaims, TokenSubject, TokenType } from './token-claims';
 
@@ -56,6 +57,7 @@ export class TokenService {
     const ttl =
       type === 'access' ? this.settings.auth.accessTtlSeconds : this.settings.auth.refreshTtlSeconds;
     const jti = randomUUID().replace(/-/g, '');
+    const { issuer, audience } = this.settings.identityProvider;
     const claims: TokenClaims = {
       token_type: type,
       user_id: subject.id,
@@ -65,6 +67,8 @@ export class TokenService {
       jti,
       iat: now,
       exp: now + ttl,
+      ...(issuer === null ? {} : { iss: issuer }),
+      ...(audience === null ? {} : { aud: audience }),
     };
     // The key and algorithm are named on every call: the module holds no default key to fall back on.
     const token = await this.jwt.signAsync(
@@ -81,13 +85,9 @@ export class TokenService {
   async verifyAccess(token: string): Promise<AuthUser> {
     const cached = this.cachedAccess(token);
     if (cached) return cached;
-    const { claims, kid } = await this.verifyWithKey(token, 'access');
-    const user: AuthUser = Object.freeze({
-      userId: claims.user_id,
-      username: claims.username,
-      roles: Object.freeze([...claims.roles]),
-    });
-    const expiresAtMs = claims.exp * 1000;
+    const { payload, kid } = await this.verifySignedToken(token);
+    const user = this.accessUser(payload);
+    const expiresAtMs = (payload.exp as number) * 1000;
     // A token accepted only thanks to the leeway is not cached: the next request checks it again.
     if (expiresAtMs > Date.now()) this.verified?.set(token, { user, expiresAtMs, kid });
     return user;
@@ -111,7 +111,7 @@ export class TokenService {
 
   /** Full verification of a token of the expected type (or either type when `type` is null). */
   async verify(token: string, type: TokenType | null): Promise<TokenClaims> {
-    return (await this.verifyWithKey(token, type)).claims;
+    return templateClaims((await this.verifySignedToken(token)).payload, type);
   }
 
   /** Rare (a key rotated out of the JWKS), so a walk over the cache is fine. */
@@ -121,10 +121,24 @@ export class TokenService {
       if (kids.has(entry.kid)) this.verified.delete(token);
   }
 
-  private async verifyWithKey(
-    token: string,
-    type: TokenType | null,
-  ): Promise<{ claims: TokenClaims; kid: string }> {
+  /** The caller named by the claims, read the way JWT_CLAIMS_PRESET says. */
+  private accessUser(payload: Record<string, unknown>): AuthUser {
+    const { preset, claims: mapping } = this.settings.identityProvider;
+    if (preset === 'template' || mapping === null) {
+      const claims = templateClaims(payload, 'access');
+      return Object.freeze({
+        userId: claims.user_id,
+        username: claims.username,
+        roles: Object.freeze([...claims.roles]),
+      });
+    }
+    const access = externalAccess(payload, preset, mapping);
+    if ('refused' in access) throw unauthorized(access.refused);
+    return access.user;
+  }
+
+  /** Header, key, signature, times, issuer and audience: everything but the claims' shape. */
+  private async verifySignedToken(token: string): Promise<{ payload: Record<string, unknown>; kid: string }> {
     if (token.length > MAX_TOKEN_LENGTH || !COMPACT_JWS.test(token))
       throw unauthorized(TOKEN_ERRORS.malformed);
     const header = decodeHeader(token);
@@ -153,14 +167,14 @@ export class TokenService {
     } catch (error) {
       throw unauthorized(this.reasonFor(error));
     }
-    // The claim check also makes exp, iat, sub and jti required (jsonwebtoken requires none).
-    if (!isTokenClaims(payload)) throw unauthorized(TOKEN_ERRORS.malformed);
+    // The claim checks make exp and iat required (jsonwebtoken requires neither).
+    if (typeof payload.exp !== 'number' || typeof payload.iat !== 'number')
+      throw unauthorized(TOKEN_ERRORS.malformed);
     // A token minted "later" than now is a clock or forging problem; jsonwebtoken accepts it.
     if (payload.iat > Date.now() / 1000 + this.settings.auth.leewaySeconds)
       throw unauthorized(TOKEN_ERRORS.notYetValid);
-    if (payload.sub !== payload.user_id) throw unauthorized(TOKEN_ERRORS.malformed);
-    if (type !== null && payload.token_type !== type) throw unauthorized(TOKEN_ERRORS.wrongType);
-    return { claims: payload, kid: trusted.kid };
+    checkIssuerAndAudience(payload, this.keys.expectedIssuer, this.settings.identityProvider.audience);
+    return { payload, kid: trusted.kid };
   }
 
   private reasonFor(error: unknown): string {
@@ -176,6 +190,28 @@ export class TokenService {
     this.logger.error(`unexpected error while verifying a token: ${(error as Error).message}`);
     return TOKEN_ERRORS.malformed;
   }
+}
+
+/** The template's own claims (DESIGN.md "Tokens") of a token of `type`, or either type when null. */
+function templateClaims(payload: Record<string, unknown>, type: TokenType | null): TokenClaims {
+  // Also makes sub and jti required.
+  if (!isTokenClaims(payload)) throw unauthorized(TOKEN_ERRORS.malformed);
+  if (payload.sub !== payload.user_id) throw unauthorized(TOKEN_ERRORS.malformed);
+  if (type !== null && payload.token_type !== type) throw unauthorized(TOKEN_ERRORS.wrongType);
+  return payload;
+}
+
+/** OWASP: a verifier checks who issued a token and whom it is for, when it is told. */
+function checkIssuerAndAudience(
+  payload: Record<string, unknown>,
+  issuer: string | null,
+  audience: string | null,
+): void {
+  if (issuer !== null && payload.iss !== issuer) throw unauthorized(TOKEN_ERRORS.wrongIssuer);
+  if (audience === null) return;
+  const aud = payload.aud;
+  if (aud !== audience && !(Array.isArray(aud) && aud.includes(audience)))
+    throw unauthorized(TOKEN_ERRORS.wrongAudience);
 }
 
 /** The protected header, or null when it is not a base64url JSON object. */

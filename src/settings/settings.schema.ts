@@ -5,6 +5,7 @@ import { SettingsError } from './settings-error';
 import { parseBusSettings } from './bus.schema';
 import { parseSyncSettings } from './sync.schema';
 import { parseJobsSettings } from './jobs.schema';
+import { parseIdentityProviderSettings } from './identity-provider.schema';
 import { DatabaseSettings, ItemsSyncRole, LogLevel, Settings, SignKeySetting } from './settings';
 
 const MIN_SECRET_KEY_LENGTH = 32;
@@ -54,6 +55,7 @@ export function parseSettings(raw: RawEnv, defaults: SchemaDefaults): Settings {
     migrateOnStart,
     itemsSync,
     auth: parseAuthSettings(env, debug, database.type),
+    identityProvider: parseIdentityProviderSettings(env, debug, jwtSignKey !== false, jwtVerifyKey),
     bus: parseBusSettings(env, serviceName, shutdownTimeoutSeconds),
     sync: parseSyncSettings(env),
     jobs: parseJobsSettings(env),
@@ -171,6 +173,7 @@ function parseVerifyKey(env: EnvReader, debug: boolean): string | null {
     return null;
   }
   if (/^https?:\/\//i.test(value)) {
+    if (!URL.canParse(value)) throw new SettingsError('JWT_VERIFY_KEY', 'is not a valid URL');
     if (!debug && value.toLowerCase().startsWith('http://') && !isClusterLocal(value)) {
       throw new SettingsError(
         'JWT_VERIFY_KEY',

@@ -2,6 +2,7 @@ import { AuthSettings } from './auth.schema';
 import { BusSettings } from './bus.schema';
 import { SyncSettings } from './sync.schema';
 import { JobsSettings } from './jobs.schema';
+import { IdentityProviderSettings } from './identity-provider.schema';
 
 export type DatabaseSettings =
   { readonly type: 'sqlite'; readonly path: string } | { readonly type: 'postgres'; readonly url: string };
@@ -42,6 +43,8 @@ export interface Settings {
   readonly itemsSync: ItemsSyncRole;
   /** Token lifetimes, leeway, verified-token cache and login rate limits. */
   readonly auth: AuthSettings;
+  /** Issuer, audience and claim mapping of the tokens verified here (JWT_ISSUER, JWT_CLAIMS_PRESET, …). */
+  readonly identityProvider: IdentityProviderSettings;
   /** Exchange, queue, prefetch, retries and publish limits of the message bus. */
   readonly bus: BusSettings;
   /** Retries, expiry and relay of data sync (django-cqrs). */

@@ -106,111 +106,142 @@ export interface Forgery {
   build(keys: TestKeys, otherKeys: TestKeys, leewaySeconds: number): string;
 }
 
+/** Valid access-token claims of one issuer's shape, and the variants of them it must refuse. */
+export interface ClaimsProfile {
+  build(overrides?: Record<string, unknown>): Record<string, unknown>;
+  /** Changes that make the claims a token of another type (refresh, ID), refused as the wrong type. */
+  readonly otherTypes: readonly { readonly name: string; readonly changes: Record<string, unknown> }[];
+  /** Changes that leave the claims unreadable as a caller, refused as malformed. */
+  readonly malformed: readonly { readonly name: string; readonly changes: Record<string, unknown> }[];
+  /** A claim whose change must break the signature. */
+  readonly tamper: readonly [Record<string, unknown>, Record<string, unknown>];
+}
+
+/** The template's own claims (DESIGN.md "Tokens"). */
+export const TEMPLATE_CLAIMS: ClaimsProfile = {
+  build: (overrides = {}) => buildClaims(overrides),
+  otherTypes: [{ name: 'refresh token used as access', changes: { token_type: 'refresh' } }],
+  malformed: [
+    { name: 'missing token_type', changes: { token_type: undefined } },
+    { name: 'roles not a list', changes: { roles: 'admin' } },
+    { name: 'sub differs from user_id', changes: { sub: 'someone-else' } },
+  ],
+  tamper: [{ roles: ['admin'] }, { username: 'root' }],
+};
+
+/** A correctly signed RS256 token with `profile`'s claims. */
+export function signProfile(
+  profile: ClaimsProfile,
+  keys: TestKeys,
+  overrides: Record<string, unknown> = {},
+  options: ForgeOptions = {},
+): string {
+  return signRaw(profile.build(overrides), keys.privateKey, { kid: keys.kid, ...options });
+}
+
 /**
- * Every forged variant, known when tests are collected so each can be its own test case
- * (`it.each(FORGERIES)`): one failure then never hides the rest. Tokens are built when a test
- * runs, so their times are fresh.
+ * Every forged variant of `profile`'s tokens, known when tests are collected so each can be its
+ * own test case (`it.each(forgeriesOf(…))`): one failure then never hides the rest. Tokens are
+ * built when a test runs, so their times are fresh.
  */
-export const FORGERIES: readonly Forgery[] = [
-  {
-    name: 'alg none',
-    build: (keys) => signRaw(buildClaims(), null, { alg: 'none', kid: keys.kid }),
-    reason: 'token malformed',
-  },
-  {
-    name: 'alg none with a signature part',
-    build: (keys) => `${signRaw(buildClaims(), null, { alg: 'none', kid: keys.kid })}AAAA`,
-    reason: 'algorithm not allowed',
-  },
-  {
-    name: 'HS256 keyed with the public key PEM',
-    build: (keys) => signRaw(buildClaims(), keys.publicPem, { alg: 'HS256', kid: keys.kid }),
-    reason: 'algorithm not allowed',
-  },
-  {
-    name: 'PS256 (not in the pinned list)',
-    build: (keys) => signRaw(buildClaims(), keys.privateKey, { alg: 'PS256', kid: keys.kid }),
-    reason: 'algorithm not allowed',
-  },
-  {
-    name: 'tampered payload (roles)',
-    build: (keys) => tamperPayload(signValid(keys), { roles: ['admin'] }),
-    reason: 'invalid signature',
-  },
-  {
-    name: 'tampered payload (user)',
-    build: (keys) => tamperPayload(signValid(keys), { username: 'root' }),
-    reason: 'invalid signature',
-  },
-  {
-    name: 'signature of another key, our kid',
-    build: (keys, otherKeys) => signValid(otherKeys, {}, { kid: keys.kid }),
-    reason: 'invalid signature',
-  },
-  {
-    name: 'another key with its own kid',
-    build: (_keys, otherKeys) => signValid(otherKeys),
-    reason: 'unknown key id',
-  },
-  {
-    name: 'expired beyond the leeway',
-    build: (keys, _otherKeys, leewaySeconds) =>
-      signValid(keys, { iat: now() - 3600, exp: now() - leewaySeconds - 5 }),
-    reason: 'token expired',
-  },
-  {
-    name: 'nbf beyond the leeway',
-    build: (keys, _otherKeys, leewaySeconds) => signValid(keys, { nbf: now() + leewaySeconds + 60 }),
-    reason: 'token not yet valid',
-  },
-  {
-    name: 'iat in the future',
-    build: (keys, _otherKeys, leewaySeconds) =>
-      signValid(keys, { iat: now() + leewaySeconds + 60, exp: now() + 3600 }),
-    reason: 'token not yet valid',
-  },
-  {
-    name: 'refresh token used as access',
-    build: (keys) => signValid(keys, { token_type: 'refresh' }),
-    reason: 'wrong token type',
-  },
-  {
-    name: 'missing exp',
-    build: (keys) => signValid(keys, { exp: undefined }),
-    reason: 'token malformed',
-  },
-  {
-    name: 'missing token_type',
-    build: (keys) => signValid(keys, { token_type: undefined }),
-    reason: 'token malformed',
-  },
-  {
-    name: 'roles not a list',
-    build: (keys) => signValid(keys, { roles: 'admin' }),
-    reason: 'token malformed',
-  },
-  {
-    name: 'sub differs from user_id',
-    build: (keys) => signValid(keys, { sub: 'someone-else' }),
-    reason: 'token malformed',
-  },
-  { name: 'garbage', build: () => 'not-a-jwt', reason: 'token malformed' },
-  {
-    name: 'header not JSON',
-    build: () => `${Buffer.from('{oops').toString('base64url')}.${b64(buildClaims())}.AAAA`,
-    reason: 'token malformed',
-  },
-  {
-    name: 'truncated signature',
-    build: (keys) => signValid(keys).slice(0, -10),
-    reason: 'invalid signature',
-  },
-  {
-    name: 'oversized',
-    build: (keys) => `${signValid(keys)}${'A'.repeat(9000)}`,
-    reason: 'token malformed',
-  },
-];
+export function forgeriesOf(profile: ClaimsProfile): Forgery[] {
+  const valid = (keys: TestKeys, overrides: Record<string, unknown> = {}, options: ForgeOptions = {}) =>
+    signProfile(profile, keys, overrides, options);
+  const claims = () => profile.build();
+  return [
+    {
+      name: 'alg none',
+      build: (keys) => signRaw(claims(), null, { alg: 'none', kid: keys.kid }),
+      reason: 'token malformed',
+    },
+    {
+      name: 'alg none with a signature part',
+      build: (keys) => `${signRaw(claims(), null, { alg: 'none', kid: keys.kid })}AAAA`,
+      reason: 'algorithm not allowed',
+    },
+    {
+      name: 'HS256 keyed with the public key PEM',
+      build: (keys) => signRaw(claims(), keys.publicPem, { alg: 'HS256', kid: keys.kid }),
+      reason: 'algorithm not allowed',
+    },
+    {
+      name: 'PS256 (not in the pinned list)',
+      build: (keys) => signRaw(claims(), keys.privateKey, { alg: 'PS256', kid: keys.kid }),
+      reason: 'algorithm not allowed',
+    },
+    {
+      name: 'tampered payload (roles)',
+      build: (keys) => tamperPayload(valid(keys), profile.tamper[0]),
+      reason: 'invalid signature',
+    },
+    {
+      name: 'tampered payload (user)',
+      build: (keys) => tamperPayload(valid(keys), profile.tamper[1]),
+      reason: 'invalid signature',
+    },
+    {
+      name: 'signature of another key, our kid',
+      build: (keys, otherKeys) => valid(otherKeys, {}, { kid: keys.kid }),
+      reason: 'invalid signature',
+    },
+    {
+      name: 'another key with its own kid',
+      build: (_keys, otherKeys) => valid(otherKeys),
+      reason: 'unknown key id',
+    },
+    {
+      name: 'expired beyond the leeway',
+      build: (keys, _otherKeys, leewaySeconds) =>
+        valid(keys, { iat: now() - 3600, exp: now() - leewaySeconds - 5 }),
+      reason: 'token expired',
+    },
+    {
+      name: 'nbf beyond the leeway',
+      build: (keys, _otherKeys, leewaySeconds) => valid(keys, { nbf: now() + leewaySeconds + 60 }),
+      reason: 'token not yet valid',
+    },
+    {
+      name: 'iat in the future',
+      build: (keys, _otherKeys, leewaySeconds) =>
+        valid(keys, { iat: now() + leewaySeconds + 60, exp: now() + 3600 }),
+      reason: 'token not yet valid',
+    },
+    ...profile.otherTypes.map(({ name, changes }) => ({
+      name,
+      build: (keys: TestKeys) => valid(keys, changes),
+      reason: 'wrong token type',
+    })),
+    {
+      name: 'missing exp',
+      build: (keys) => valid(keys, { exp: undefined }),
+      reason: 'token malformed',
+    },
+    ...profile.malformed.map(({ name, changes }) => ({
+      name,
+      build: (keys: TestKeys) => valid(keys, changes),
+      reason: 'token malformed',
+    })),
+    { name: 'garbage', build: () => 'not-a-jwt', reason: 'token malformed' },
+    {
+      name: 'header not JSON',
+      build: () => `${Buffer.from('{oops').toString('base64url')}.${b64(claims())}.AAAA`,
+      reason: 'token malformed',
+    },
+    {
+      name: 'truncated signature',
+      build: (keys) => valid(keys).slice(0, -10),
+      reason: 'invalid signature',
+    },
+    {
+      name: 'oversized',
+      build: (keys) => `${valid(keys)}${'A'.repeat(9000)}`,
+      reason: 'token malformed',
+    },
+  ];
+}
+
+/** Every forged variant of the template's own tokens. */
+export const FORGERIES: readonly Forgery[] = forgeriesOf(TEMPLATE_CLAIMS);
 
 /** Every forged variant built for these keys, with the reason it must be refused with. */
 export function forgedTokens(
