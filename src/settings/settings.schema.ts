@@ -5,6 +5,7 @@ import { SettingsError } from './settings-error';
 import { parseBusSettings } from './bus.schema';
 import { parseSyncSettings } from './sync.schema';
 import { parseJobsSettings } from './jobs.schema';
+import { parseObservabilitySettings } from './observability.schema';
 import { DatabaseSettings, LogLevel, Settings, SignKeySetting } from './settings';
 
 const MIN_SECRET_KEY_LENGTH = 32;
@@ -55,6 +56,7 @@ export function parseSettings(raw: RawEnv, defaults: SchemaDefaults): Settings {
     bus: parseBusSettings(env, serviceName, shutdownTimeoutSeconds),
     sync: parseSyncSettings(env),
     jobs: parseJobsSettings(env),
+    observability: parseObservabilitySettings(env, { packageName: defaults.serviceName, serviceName }),
     warnings: Object.freeze(warnings),
   });
 }
