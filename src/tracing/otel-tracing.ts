@@ -161,8 +161,9 @@ export class OtelTracing implements Tracing {
     return { trace_id: spanContext.traceId, span_id: spanContext.spanId };
   }
 
+  /** A collector that is away loses these spans; it must not fail the app's shutdown. */
   flush(): Promise<void> {
-    return this.provider.forceFlush();
+    return this.provider.forceFlush().catch(() => undefined);
   }
 
   async shutdown(): Promise<void> {
