@@ -91,7 +91,8 @@ describeBroker.each(testDatabases())("data sync: the master's messages on the wi
       cqrs_id: 'item',
       previous_data: null,
       instance_pk: item.id,
-      correlation_id: null,
+      // The id of the HTTP request that made the change (X-Request-Id, or one the app generated).
+      correlation_id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/),
       retries: 0,
       meta: {},
     });
