@@ -1,17 +1,27 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { correlationScope } from '../platform/correlation';
 
-// Probes and scrapes publish nothing and log nothing worth correlating; they skip the scope.
+// Probes and scrapes publish nothing and log nothing worth correlating.
 const UNCORRELATED_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * The request id (X-Request-Id, or the one generated) becomes the correlation id while the
  * request is handled: events the handler publishes carry it as their AMQP `correlation_id`, data
  * sync events in their body's `correlation_id`, and the consumers log it.
+ *
+ * Only requests that change something (POST, PUT, PATCH, DELETE, …) enter the scope, unless
+ * tracing is on: entering an AsyncLocalStorage scope turns on Node's promise hooks for the whole
+ * process (Node 20), a cost every read would pay for events that reads hardly ever publish.
+ * Tracing keeps such a scope anyway, so with it on every request is correlated.
  */
-export function registerRequestCorrelation(fastify: FastifyInstance): void {
+export function registerRequestCorrelation(fastify: FastifyInstance, isEveryRequest: boolean): void {
   const enterScope = (request: FastifyRequest, _reply: unknown, done: () => void): void => {
-    if (UNCORRELATED_ROUTES.has(request.routeOptions.url ?? '')) done();
+    if (
+      (!isEveryRequest && READ_METHODS.has(request.method)) ||
+      UNCORRELATED_ROUTES.has(request.routeOptions.url ?? '')
+    )
+      done();
     else correlationScope.run(request.id, done);
   };
   fastify.addHook('onRequest', enterScope);
