@@ -13,8 +13,8 @@ import { Settings, SETTINGS } from '../settings/settings';
 
 /**
  * One Prometheus registry per app instance, so tests can boot several apps in one process.
- * Every name gets the service's prefix here (METRICS_PREFIX, `microservice_` by default), so
- * feature code asks for `jobs_runs_total` and Prometheus sees `microservice_jobs_runs_total`.
+ * Every name gets the service's prefix here (METRICS_PREFIX; by default the service's name and
+ * `_`), so feature code asks for `jobs_runs_total` and Prometheus sees `<prefix>jobs_runs_total`.
  */
 @Injectable()
 export class MetricsService {
