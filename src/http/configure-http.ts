@@ -44,7 +44,7 @@ export async function configureHttp(app: NestFastifyApplication, settings: Setti
     tracing.instrumentHttp(fastify);
     fastify.addHook('onClose', () => tracing.flush());
   }
-  registerRequestCorrelation(fastify, tracing !== null);
+  registerRequestCorrelation(fastify);
   registerRequestMetrics(fastify, app.get(MetricsService));
   registerHostCheck(fastify, settings.allowedHosts);
   await registerSecurityHeaders(app);

@@ -10,18 +10,13 @@ const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * request is handled: events the handler publishes carry it as their AMQP `correlation_id`, data
  * sync events in their body's `correlation_id`, and the consumers log it.
  *
- * Only requests that change something (POST, PUT, PATCH, DELETE, …) enter the scope, unless
- * tracing is on: entering an AsyncLocalStorage scope turns on Node's promise hooks for the whole
- * process (Node 20), a cost every read would pay for events that reads hardly ever publish.
- * Tracing keeps such a scope anyway, so with it on every request is correlated.
+ * Only requests that change something (POST, PUT, PATCH, DELETE, …) enter the scope: entering an
+ * AsyncLocalStorage scope turns on Node's promise hooks for the whole process (Node 20 and 22), a
+ * cost every read would pay for events that reads hardly ever publish.
  */
-export function registerRequestCorrelation(fastify: FastifyInstance, isEveryRequest: boolean): void {
+export function registerRequestCorrelation(fastify: FastifyInstance): void {
   const enterScope = (request: FastifyRequest, _reply: unknown, done: () => void): void => {
-    if (
-      (!isEveryRequest && READ_METHODS.has(request.method)) ||
-      UNCORRELATED_ROUTES.has(request.routeOptions.url ?? '')
-    )
-      done();
+    if (READ_METHODS.has(request.method) || UNCORRELATED_ROUTES.has(request.routeOptions.url ?? '')) done();
     else correlationScope.run(request.id, done);
   };
   fastify.addHook('onRequest', enterScope);
