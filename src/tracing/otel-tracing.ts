@@ -161,9 +161,15 @@ export class OtelTracing implements Tracing {
     return { trace_id: spanContext.traceId, span_id: spanContext.spanId };
   }
 
-  /** A collector that is away loses these spans; it must not fail the app's shutdown. */
-  flush(): Promise<void> {
-    return this.provider.forceFlush().catch(() => undefined);
+  /**
+   * A collector that is away or stalls loses these spans: it must neither fail the app's shutdown
+   * nor hold it past a few seconds (the exporter would otherwise retry until its own timeouts).
+   */
+  async flush(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, FLUSH_TIMEOUT_MS)));
+    await Promise.race([this.provider.forceFlush().catch(() => undefined), timeout]);
+    clearTimeout(timer);
   }
 
   async shutdown(): Promise<void> {
@@ -174,6 +180,8 @@ export class OtelTracing implements Tracing {
     propagation.disable();
   }
 }
+
+const FLUSH_TIMEOUT_MS = 3000;
 
 /** AMQP header values may arrive as Buffers (long strings); the propagator wants strings. */
 const AMQP_HEADERS: TextMapGetter<MessageHeaders> = {
