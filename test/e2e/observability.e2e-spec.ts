@@ -4,6 +4,15 @@ import { Received } from '../support/bus-testbed';
 import { BrokerJanitor, requireBroker, TEST_AMQP_URL, uniqueName, waitFor } from '../support/broker';
 import { LogCapture, ObservabilityProbeModule, PING_PATTERN } from '../support/observability-probe';
 import { PROJECT_ROOT } from '../support/spawn-service';
+import { testKeyPair } from '../support/keys';
+import {
+  createItemCopiesTable,
+  HookLog,
+  itemMessage,
+  itemReplicaModule,
+  publishCqrs,
+  trackSyncQueues,
+} from '../support/sync-testbed';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -85,6 +94,53 @@ describeBroker('observability with tracing off', () => {
     expect(names).toContain(`${prefix}process_cpu_seconds_total`);
     expect(names).toContain(`${prefix}nodejs_heap_size_total_bytes`);
     expect(names.filter((name) => !name.startsWith(prefix))).toEqual([]);
+  });
+});
+
+describeBroker('a data-sync replica', () => {
+  const janitor = new BrokerJanitor();
+  const queue = uniqueName('obs-replica');
+  const hooks = new HookLog();
+  const logs = new LogCapture();
+  let replica: TestApp;
+
+  beforeAll(async () => {
+    trackSyncQueues(janitor, queue, ['item']);
+    replica = await startTestApp(
+      {
+        AMQP_URL: TEST_AMQP_URL,
+        SERVICE_NAME: queue,
+        JWT_SIGN_KEY: '0',
+        JWT_VERIFY_KEY: testKeyPair().publicKey,
+        SYNC_MAX_RETRIES: '0',
+      },
+      (app) => logs.attach(app),
+      [itemReplicaModule(hooks)],
+    );
+    await createItemCopiesTable(replica);
+  });
+
+  afterAll(async () => {
+    await replica?.close();
+    await janitor.cleanup();
+  });
+
+  it("logs the master's correlation_id while it handles the event", async () => {
+    hooks.failingTitles.add('poison');
+    const body = JSON.parse(itemMessage('SAVE', 'obs-1', 1, { name: 'poison' }).toString()) as Record<
+      string,
+      unknown
+    >;
+    await publishCqrs(
+      `cqrs.${queue}.item`,
+      Buffer.from(JSON.stringify({ ...body, correlation_id: 'req-sync-9' })),
+    );
+    await waitFor('the dead-letter warning', () =>
+      logs.lines().some((line) => line.context === 'SyncConsumer' && line.level === 'warn'),
+    );
+    const warning = logs.lines().find((line) => line.context === 'SyncConsumer' && line.level === 'warn');
+    expect(warning).toMatchObject({ correlation_id: 'req-sync-9' });
+    expect(String(warning?.msg)).toContain('obs-1');
   });
 });
 
