@@ -6,6 +6,7 @@ import { exitOnSignalsWhileStarting, exitOnStartupError, stopOnSignals } from '.
 import { createRootLogger } from './logging/logger';
 import { loadSettingsOrExit } from './settings/load-settings';
 import { Settings } from './settings/settings';
+import { startTracing } from './tracing/tracing';
 
 const HOST = '0.0.0.0';
 
@@ -29,4 +30,6 @@ async function bootstrap(settings: Settings): Promise<void> {
 }
 
 const settings = loadSettingsOrExit();
+// Before anything is built, so the first request and query are traced (off by default).
+if (settings.observability.tracing) startTracing(settings.observability.tracing);
 bootstrap(settings).catch((error: unknown) => exitOnStartupError(error, settings.debug));

@@ -1,6 +1,8 @@
 import { IllegalOperationError, Options } from 'amqplib';
 import { AmqpConnection, AmqpSession } from './amqp-connection';
+import { performance } from 'node:perf_hooks';
 import { BusClosedError, PublishBufferFullError, PublishNackError, PublishTimeoutError } from './bus.errors';
+import type { PublishOutcome } from './bus.metrics';
 
 interface PendingPublish {
   readonly exchange: string;
@@ -10,12 +12,14 @@ interface PendingPublish {
   readonly resolve: () => void;
   readonly reject: (error: Error) => void;
   readonly timer: NodeJS.Timeout;
+  readonly startedAt: number;
   isSettled: boolean;
 }
 
 export interface PublisherCounters {
   onPublished(): void;
   onConfirmed(): void;
+  onPublishSettled(seconds: number, outcome: PublishOutcome): void;
 }
 
 /**
@@ -59,6 +63,7 @@ export class ConfirmPublisher {
         resolve,
         reject,
         isSettled: false,
+        startedAt: performance.now(),
         timer: setTimeout(
           () => this.settle(entry, new PublishTimeoutError(routingKey, this.timeoutMs)),
           this.timeoutMs,
@@ -151,6 +156,7 @@ export class ConfirmPublisher {
     entry.isSettled = true;
     clearTimeout(entry.timer);
     this.inFlight.delete(entry);
+    this.counters.onPublishSettled((performance.now() - entry.startedAt) / 1000, outcomeOf(error));
     if (error) {
       // Only failures can leave an entry in `waiting`; confirms never scan it.
       const index = this.waiting.indexOf(entry);
@@ -167,4 +173,12 @@ export class ConfirmPublisher {
     this.idleWaiters = [];
     for (const resolve of waiters) resolve();
   }
+}
+
+function outcomeOf(error: Error | undefined): PublishOutcome {
+  if (!error) return 'confirmed';
+  if (error instanceof PublishNackError) return 'nacked';
+  if (error instanceof PublishTimeoutError) return 'timeout';
+  if (error instanceof BusClosedError) return 'closed';
+  return 'failed';
 }

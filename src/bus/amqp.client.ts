@@ -9,6 +9,7 @@ import { BusClosedError, RemoteHandlerError, RequestInterruptedError, RpcTimeout
 import { BusMetrics } from './bus.metrics';
 import { encodeBody, eventProperties, PublishOptions, toRoutingKey } from './bus.message';
 import { RawPublishProperties, ReplyPacket } from './bus.server';
+import { activeTracing } from '../tracing/tracing';
 
 export interface AmqpClientOptions {
   readonly url: string;
@@ -73,12 +74,11 @@ export class AmqpClient extends BusClient {
   async publishEvent(routingKey: string, data: unknown, options: PublishOptions = {}): Promise<void> {
     await this.connect();
     const key = toRoutingKey(routingKey);
-    return this.publisher.publish(
-      options.exchange ?? this.options.exchange,
-      key,
-      encodeBody(data),
-      eventProperties(key, options),
-    );
+    const exchange = options.exchange ?? this.options.exchange;
+    const properties = eventProperties(key, options);
+    const publish = () => this.publisher.publish(exchange, key, encodeBody(data), properties);
+    const tracing = activeTracing();
+    return tracing ? tracing.tracePublish(exchange, key, properties.headers, publish) : publish();
   }
 
   async publishRaw(

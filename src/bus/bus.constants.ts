@@ -56,4 +56,6 @@ export const METRICS = {
   consumed: 'bus_messages_consumed_total',
   retried: 'bus_messages_retried_total',
   deadLettered: 'bus_messages_dead_lettered_total',
+  publishDuration: 'bus_publish_duration_seconds',
+  handleDuration: 'bus_handle_duration_seconds',
 } as const;

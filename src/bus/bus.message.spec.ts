@@ -1,5 +1,5 @@
 import { eventProperties, InvalidRoutingKeyError, toRoutingKey } from './bus.message';
-import { correlationScope } from './correlation';
+import { correlationScope } from '../platform/correlation';
 
 describe(toRoutingKey.name, () => {
   it('accepts a concrete dotted key', () => {

@@ -1,7 +1,7 @@
 import { MessageProperties, Options } from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import { JSON_CONTENT_TYPE } from './bus.constants';
-import { currentCorrelationId } from './correlation';
+import { currentCorrelationId } from '../platform/correlation';
 
 export interface PublishOptions {
   /** Defaults to the correlation id of the message being handled, else the new message id. */
@@ -40,7 +40,11 @@ export function encodeBody(data: unknown): Buffer {
 export function eventProperties(
   routingKey: string,
   options: PublishOptions = {},
-): Options.Publish & { messageId: string; correlationId: string } {
+): Omit<Options.Publish, 'headers'> & {
+  messageId: string;
+  correlationId: string;
+  headers: Record<string, unknown>;
+} {
   const messageId = randomUUID();
   return {
     messageId,

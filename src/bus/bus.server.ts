@@ -1,11 +1,13 @@
 import { CustomTransportStrategy, MessageHandler, Server, WritePacket } from '@nestjs/microservices';
 import { ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
+import { performance } from 'node:perf_hooks';
 import { isObservable, lastValueFrom, Observable, defaultIfEmpty } from 'rxjs';
 import { AmqpContext } from './amqp.context';
 import { DeadLetterReason, HEADERS } from './bus.constants';
 import { describeError, InvalidHandlerPatternError } from './bus.errors';
-import { BusMetrics } from './bus.metrics';
-import { correlationScope } from './correlation';
+import { BusMetrics, UNMATCHED_PATTERN } from './bus.metrics';
+import { correlationScope } from '../platform/correlation';
+import { activeTracing } from '../tracing/tracing';
 import { RetryDecision, RetryPolicy } from './retry-policy';
 import { deliveredProvenance, Provenance, RetrySeal } from './retry-seal';
 import { findMatchingPattern } from './topic-pattern';
@@ -19,7 +21,13 @@ export type DispatchOutcome =
       readonly decision: RetryDecision & { action: 'retry' };
       readonly error: string;
     }
-  | { readonly kind: 'dead-letter'; readonly reason: DeadLetterReason; readonly error: string };
+  | {
+      readonly kind: 'dead-letter';
+      readonly reason: DeadLetterReason;
+      readonly error: string;
+      /** The handler pattern, when one matched. */
+      readonly pattern?: string;
+    };
 
 /** Properties of a message published as raw bytes (no JSON encoding, no added properties). */
 export type RawPublishProperties = Pick<
@@ -217,8 +225,24 @@ export abstract class BusServer extends Server implements CustomTransportStrateg
     await Promise.race([Promise.allSettled([...this.running]), deadline]);
   }
 
-  /** Decodes, finds the handler and runs it; never throws, so one message cannot stop the consumer. */
+  /**
+   * Decodes, finds the handler and runs it; never throws, so one message cannot stop the consumer.
+   * The handler runs with the message's correlation id in scope (log lines and what it publishes
+   * carry it), timed in `bus_handle_duration_seconds`, and in a consumer span when tracing is on.
+   */
   protected async dispatch(
+    message: ConsumeMessage,
+    channel: ConfirmChannel | null,
+    sendReply: (packet: ReplyPacket) => Promise<void>,
+  ): Promise<DispatchOutcome> {
+    const startedAt = performance.now();
+    const outcome = await this.dispatchMessage(message, channel, sendReply);
+    const pattern = outcome.pattern ?? UNMATCHED_PATTERN;
+    this.metrics.onHandled(pattern, outcome.kind, (performance.now() - startedAt) / 1000);
+    return outcome;
+  }
+
+  private async dispatchMessage(
     message: ConsumeMessage,
     channel: ConfirmChannel | null,
     sendReply: (packet: ReplyPacket) => Promise<void>,
@@ -256,11 +280,28 @@ export abstract class BusServer extends Server implements CustomTransportStrateg
     }
     const ctx = new AmqpContext([message, channel, pattern, provenance]);
     const correlationId = typeof properties.correlationId === 'string' ? properties.correlationId : undefined;
-    return correlationScope.run(correlationId ?? '', async () => {
+    const run = async (): Promise<DispatchOutcome> => {
       if (handler.isEventHandler) return this.runEventHandlers(handler, data, ctx, pattern, provenance);
       await this.runRequestHandler(handler, data, ctx, reply);
       return { kind: 'done', pattern };
-    });
+    };
+    const tracing = activeTracing();
+    return correlationScope.run(correlationId ?? '', () =>
+      tracing
+        ? tracing.traceConsume(
+            {
+              routingKey,
+              pattern,
+              exchange: provenance.exchange,
+              messageId: typeof properties.messageId === 'string' ? properties.messageId : undefined,
+              correlationId,
+              headers: properties.headers,
+            },
+            run,
+            (outcome) => (outcome.kind === 'done' ? null : outcome.error),
+          )
+        : run(),
+    );
   }
 
   private async runEventHandlers(
@@ -278,11 +319,11 @@ export abstract class BusServer extends Server implements CustomTransportStrateg
     } catch (filtered) {
       const error = ctx.getFailure()?.error ?? filtered;
       if (isInvalidPayload(error))
-        return { kind: 'dead-letter', reason: 'invalid-body', error: describeError(error) };
+        return { kind: 'dead-letter', reason: 'invalid-body', error: describeError(error), pattern };
       const decision = this.retryPolicy.decide(provenance.retryCount);
       if (decision.action === 'retry')
         return { kind: 'retry', pattern, decision, error: describeError(error) };
-      return { kind: 'dead-letter', reason: 'retries-exhausted', error: describeError(error) };
+      return { kind: 'dead-letter', reason: 'retries-exhausted', error: describeError(error), pattern };
     }
   }
 

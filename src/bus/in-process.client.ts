@@ -7,6 +7,7 @@ import { BusMetrics } from './bus.metrics';
 import { encodeBody, eventProperties, PublishOptions, toRoutingKey } from './bus.message';
 import { RawPublishProperties, ReplyPacket } from './bus.server';
 import { InProcessBroker } from './in-process.broker';
+import { activeTracing } from '../tracing/tracing';
 
 export interface InProcessClientOptions {
   readonly exchange: string;
@@ -36,10 +37,16 @@ export class InProcessClient extends BusClient {
 
   async publishEvent(routingKey: string, data: unknown, options: PublishOptions = {}): Promise<void> {
     const key = toRoutingKey(routingKey);
+    const exchange = options.exchange ?? this.options.exchange;
     const { persistent: _persistent, ...properties } = eventProperties(key, options);
-    this.broker.publish(options.exchange ?? this.options.exchange, key, encodeBody(data), properties);
-    this.metrics.onPublished();
-    this.metrics.onConfirmed();
+    const publish = async (): Promise<void> => {
+      this.broker.publish(exchange, key, encodeBody(data), properties);
+      this.metrics.onPublished();
+      this.metrics.onConfirmed();
+      this.metrics.onPublishSettled(0, 'confirmed');
+    };
+    const tracing = activeTracing();
+    return tracing ? tracing.tracePublish(exchange, key, properties.headers, publish) : publish();
   }
 
   async publishRaw(

@@ -1,10 +1,14 @@
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { MetricsService } from '../platform/metrics.service';
 import { Settings } from '../settings/settings';
+import { activeTracing } from '../tracing/tracing';
 import { ErrorFilter } from './error.filter';
 import { registerHostCheck } from './host-check';
 import { RequestLogger } from './request-logger';
+import { registerRequestCorrelation } from './request-correlation';
+import { registerRequestMetrics } from './request-metrics';
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id';
 import { registerSecurityHeaders } from './security-headers';
 import { setUpSwagger } from './swagger';
@@ -28,9 +32,20 @@ export function createHttpAdapter(settings: Settings, logger: Logger): FastifyAd
   });
 }
 
-/** Everything HTTP that is not a route: hosts, request ids, headers, validation, errors, docs. */
+/**
+ * Everything HTTP that is not a route: spans, correlation, metrics, hosts, request ids, headers,
+ * validation, errors, docs.
+ */
 export async function configureHttp(app: NestFastifyApplication, settings: Settings): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
+  const tracing = activeTracing();
+  if (tracing) {
+    // First, so the server span covers the hooks below; spans still buffered go out on close.
+    tracing.instrumentHttp(fastify);
+    fastify.addHook('onClose', () => tracing.flush());
+  }
+  registerRequestCorrelation(fastify);
+  registerRequestMetrics(fastify, app.get(MetricsService));
   registerHostCheck(fastify, settings.allowedHosts);
   registerSecurityHeaders(fastify);
   fastify.addHook('onRequest', (request, reply, done) => {

@@ -1,6 +1,8 @@
 import { LoggerService } from '@nestjs/common';
 import pino, { Logger } from 'pino';
+import { currentCorrelationId } from '../platform/correlation';
 import { Settings } from '../settings/settings';
+import { activeTracing } from '../tracing/tracing';
 
 const QUERY_ERROR_PATHS = [
   'err.parameters',
@@ -32,6 +34,7 @@ export function createRootLogger(
       ],
       censor: '[redacted]',
     },
+    mixin: logContext,
   };
   if (settings.debug && !destination && isInstalled('pino-pretty')) {
     return pino({
@@ -54,6 +57,19 @@ export function createRootLogger(
     timestamp: pino.stdTimeFunctions.isoTime,
   };
   return destination ? pino(jsonOptions, destination) : pino(jsonOptions);
+}
+
+/**
+ * What every line carries besides its own fields: the correlation id of the request or message
+ * in hand and, when tracing is on, the active span's ids (so a log line leads to its trace).
+ * Runs only for lines that are written, not for levels that are off.
+ */
+function logContext(): object {
+  const correlationId = currentCorrelationId();
+  const span = activeTracing()?.logFields();
+  // A new object each time: pino merges the line's own fields into it.
+  const fields: Record<string, string> = correlationId ? { correlation_id: correlationId } : {};
+  return span ? Object.assign(fields, span) : fields;
 }
 
 function isInstalled(name: string): boolean {

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import {
   collectDefaultMetrics,
   Counter,
@@ -9,35 +9,50 @@ import {
   HistogramConfiguration,
   Registry,
 } from 'prom-client';
+import { Settings, SETTINGS } from '../settings/settings';
 
-/** One Prometheus registry per app instance, so tests can boot several apps in one process. */
+/**
+ * One Prometheus registry per app instance, so tests can boot several apps in one process.
+ * Every name gets the service's prefix here (METRICS_PREFIX; by default the service's name and
+ * `_`), so feature code asks for `jobs_runs_total` and Prometheus sees `<prefix>jobs_runs_total`.
+ */
 @Injectable()
 export class MetricsService {
   readonly registry = new Registry();
+  readonly prefix: string;
 
-  constructor() {
-    collectDefaultMetrics({ register: this.registry });
+  constructor(@Inject(SETTINGS) settings: Pick<Settings, 'observability'>) {
+    this.prefix = settings.observability.metricsPrefix;
+    collectDefaultMetrics({ register: this.registry, prefix: this.prefix });
+  }
+
+  /** The full name of a metric as Prometheus sees it. */
+  nameOf(name: string): string {
+    return this.prefix + name;
   }
 
   /** Returns the counter with this name, creating it on first use. */
   counter<L extends string>(config: Omit<CounterConfiguration<L>, 'registers'>): Counter<L> {
-    const existing = this.registry.getSingleMetric(config.name);
+    const name = this.nameOf(config.name);
+    const existing = this.registry.getSingleMetric(name);
     if (existing) return existing as Counter<L>;
-    return new Counter<L>({ ...config, registers: [this.registry] });
+    return new Counter<L>({ ...config, name, registers: [this.registry] });
   }
 
   /** Returns the gauge with this name, creating it on first use (`collect` runs at each scrape). */
   gauge<L extends string>(config: Omit<GaugeConfiguration<L>, 'registers'>): Gauge<L> {
-    const existing = this.registry.getSingleMetric(config.name);
+    const name = this.nameOf(config.name);
+    const existing = this.registry.getSingleMetric(name);
     if (existing) return existing as Gauge<L>;
-    return new Gauge<L>({ ...config, registers: [this.registry] });
+    return new Gauge<L>({ ...config, name, registers: [this.registry] });
   }
 
   /** Returns the histogram with this name, creating it on first use. */
   histogram<L extends string>(config: Omit<HistogramConfiguration<L>, 'registers'>): Histogram<L> {
-    const existing = this.registry.getSingleMetric(config.name);
+    const name = this.nameOf(config.name);
+    const existing = this.registry.getSingleMetric(name);
     if (existing) return existing as Histogram<L>;
-    return new Histogram<L>({ ...config, registers: [this.registry] });
+    return new Histogram<L>({ ...config, name, registers: [this.registry] });
   }
 
   render(): Promise<string> {

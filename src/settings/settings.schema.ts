@@ -6,6 +6,7 @@ import { parseBusSettings } from './bus.schema';
 import { parseSyncSettings } from './sync.schema';
 import { parseJobsSettings } from './jobs.schema';
 import { parseIdentityProviderSettings } from './identity-provider.schema';
+import { parseObservabilitySettings } from './observability.schema';
 import { DatabaseSettings, ItemsSyncRole, LogLevel, Settings, SignKeySetting } from './settings';
 
 const MIN_SECRET_KEY_LENGTH = 32;
@@ -59,6 +60,7 @@ export function parseSettings(raw: RawEnv, defaults: SchemaDefaults): Settings {
     bus: parseBusSettings(env, serviceName, shutdownTimeoutSeconds),
     sync: parseSyncSettings(env),
     jobs: parseJobsSettings(env),
+    observability: parseObservabilitySettings(env, { packageName: defaults.serviceName, serviceName }),
     warnings: Object.freeze(warnings),
   });
 }

@@ -3,6 +3,7 @@ import { BusSettings } from './bus.schema';
 import { SyncSettings } from './sync.schema';
 import { JobsSettings } from './jobs.schema';
 import { IdentityProviderSettings } from './identity-provider.schema';
+import { ObservabilitySettings } from './observability.schema';
 
 export type DatabaseSettings =
   { readonly type: 'sqlite'; readonly path: string } | { readonly type: 'postgres'; readonly url: string };
@@ -51,6 +52,8 @@ export interface Settings {
   readonly sync: SyncSettings;
   /** Whether this process schedules jobs, their time zone, history retention, per-job overrides. */
   readonly jobs: JobsSettings;
+  /** The metrics prefix and OpenTelemetry tracing (off unless OTEL_TRACES_EXPORTER is set). */
+  readonly observability: ObservabilitySettings;
   /** Warnings found while loading; logged once the logger exists. */
   readonly warnings: readonly string[];
 }

@@ -9,6 +9,7 @@ import {
 } from './cqrs-message';
 import { DEFAULT_MESSAGE_TTL_SECONDS } from './sync.constants';
 import { SyncedColumns } from './synced-columns';
+import { currentCorrelationId } from '../platform/correlation';
 
 export type EntityClass<T> = new () => T;
 type PropertyOf<T> = Exclude<keyof T, keyof SyncedColumns> & string;
@@ -33,7 +34,11 @@ export interface MasterDefinition<T extends SyncedColumns = SyncedColumns> {
   readonly shouldSync?: (row: T) => boolean;
   /** Body `meta` (django-cqrs `meta_function`); default `{}`. */
   readonly meta?: (row: T, signal: SignalType) => unknown;
-  /** Body `correlation_id` (django-cqrs `correlation_function`); default null. */
+  /**
+   * Body `correlation_id` (django-cqrs `correlation_function`). Default: the correlation id in
+   * scope when the change is written (the HTTP request id, or the id of the bus message being
+   * handled), else null.
+   */
   readonly correlationId?: (
     signal: SignalType,
     cqrsId: string,
@@ -138,6 +143,7 @@ export class ResolvedMaster<T extends SyncedColumns = SyncedColumns> {
   }
 
   correlationId(signal: SignalType, pk: InstancePk, queue: string | null): unknown {
-    return this.definition.correlationId?.(signal, this.cqrsId, pk, queue) ?? null;
+    if (!this.definition.correlationId) return currentCorrelationId() || null;
+    return this.definition.correlationId(signal, this.cqrsId, pk, queue) ?? null;
   }
 }

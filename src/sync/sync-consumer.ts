@@ -15,6 +15,7 @@ import {
   retryQueueName,
 } from './sync.constants';
 import { SyncMetrics } from './sync.metrics';
+import { correlationScope } from '../platform/correlation';
 
 export interface ConsumerOptions {
   /** This service's queue (SERVICE_NAME). */
@@ -71,6 +72,19 @@ export class SyncConsumer {
       if (!(error instanceof CqrsDecodeError)) throw error;
       return this.park(message, error.reason, error.message, error.cqrsId);
     }
+    // The master's correlation id (an HTTP request id by default) shows on this side's log lines.
+    const correlationId = typeof body.correlation_id === 'string' ? body.correlation_id : '';
+    return correlationScope.run(correlationId, () => this.settle(message, body, expiresAt, now));
+  }
+
+  private async settle(
+    message: ConsumeMessage,
+    decoded: CqrsBody,
+    decodedExpiry: Date | null,
+    now: number,
+  ): Promise<ExchangeOutcome> {
+    let body = decoded;
+    let expiresAt = decodedExpiry;
     // Only a dead letter moved back by `bus:dlq replay` comes through the default exchange: like
     // django-cqrs's `cqrs_dead_letters retry`, it starts again with retries 0 and a fresh expiry.
     if (message.fields.exchange === '') ({ body, expiresAt } = this.refreshed(body, now));

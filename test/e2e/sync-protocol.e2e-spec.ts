@@ -57,7 +57,11 @@ describeBroker.each(testDatabases())("data sync: the master's messages on the wi
 
   it('publishes a SAVE on create exactly as django-cqrs does: exchange, key, properties, keys, formats', async () => {
     const before = Date.now();
-    const item = await createItem(master, { name: 'Wire / widget é', quantity: 3 });
+    const item = await createItem(
+      master,
+      { name: 'Wire / widget é', quantity: 3 },
+      { 'x-request-id': 'req-wire-1' },
+    );
     await probe.waitFor('the SAVE', () => probe.matching(item.id).length === 1);
     const [message] = probe.matching(item.id);
     expect(message.exchange).toBe('cqrs');
@@ -91,7 +95,8 @@ describeBroker.each(testDatabases())("data sync: the master's messages on the wi
       cqrs_id: 'item',
       previous_data: null,
       instance_pk: item.id,
-      correlation_id: null,
+      // The id of the HTTP request that made the change (its X-Request-Id, or one the app made).
+      correlation_id: 'req-wire-1',
       retries: 0,
       meta: {},
     });

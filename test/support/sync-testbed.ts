@@ -235,8 +235,9 @@ export function clockModule(clock: TestClock): DynamicModule {
 
 /** Sum of a sync counter of one app, for a `cqrs_id` (all other labels summed). */
 export async function syncCounter(app: TestApp, name: string, cqrsId: string): Promise<number> {
-  const metrics = await app.app.get(MetricsService).registry.getMetricsAsJSON();
-  const metric = metrics.find((m) => m.name === name);
+  const service = app.app.get(MetricsService);
+  const metrics = await service.registry.getMetricsAsJSON();
+  const metric = metrics.find((m) => m.name === service.nameOf(name));
   if (!metric) return 0;
   return (metric.values as { value: number; labels: Record<string, unknown> }[])
     .filter((value) => value.labels.cqrs_id === cqrsId)

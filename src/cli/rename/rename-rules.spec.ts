@@ -24,6 +24,16 @@ describe(renameText.name, () => {
     );
   });
 
+  it('rewrites the metrics prefix, with "_" for "-", and keeps k8s_microservice', () => {
+    const readme = '`microservice_http_request_duration_seconds` (see k8s_microservice.yaml)';
+    expect(renameText('README.md', readme, template, namesFor('billing-api'))).toBe(
+      '`billing_api_http_request_duration_seconds` (see k8s_microservice.yaml)',
+    );
+    expect(renameText('a.ts', "expect(text).toContain('microservice_process_cpu');", template, billing)).toBe(
+      "expect(text).toContain('billing_process_cpu');",
+    );
+  });
+
   it("rewrites CI variables' defaults and keeps the variables' names", () => {
     const ci = [
       'env:',

@@ -40,6 +40,13 @@ function keptPatterns(name: string): RegExp[] {
 /** The name as a whole word: `microservice-dpl` and `{microservice-space}` yes, `k8s_microservice` no. */
 const wordOf = (name: string) => new RegExp(`(?<![\\w])${escape(name)}(?![\\w])`, 'g');
 
+/**
+ * The metrics prefix spelt out (`microservice_http_request_duration_seconds` in the README and
+ * tests): `-` is not allowed in a metric name, so `billing-api` becomes `billing_api_`.
+ */
+const metricsPrefixOf = (name: string) => new RegExp(`(?<![\\w-])${escape(metricsPrefix(name))}`, 'g');
+const metricsPrefix = (name: string) => `${name.replace(/-/g, '_')}_`;
+
 const STRING_LITERAL = /'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`/g;
 
 export function renameText(path: string, text: string, from: TemplateNames, to: TemplateNames): string {
@@ -51,7 +58,8 @@ export function renameText(path: string, text: string, from: TemplateNames, to: 
   }
   // A private-use character marks kept text; the secret's name is never an identifier, so it is rewritten everywhere, regexes included.
   result = result.split(from.secretName).join(to.secretName);
-  const rewrite = (segment: string) => segment.replace(wordOf(from.name), to.name);
+  const rewrite = (segment: string) =>
+    segment.replace(wordOf(from.name), to.name).replace(metricsPrefixOf(from.name), metricsPrefix(to.name));
   result = CODE_FILE.test(path) ? result.replace(STRING_LITERAL, rewrite) : rewrite(result);
   return result.replace(/\uE000(\d+)\uE000/g, (_match, index: string) => kept[Number(index)]);
 }

@@ -1,0 +1,268 @@
+import {
+  context,
+  Context,
+  isSpanContextValid,
+  propagation,
+  ROOT_CONTEXT,
+  Span,
+  SpanKind,
+  SpanStatusCode,
+  TextMapGetter,
+  trace,
+  Tracer,
+} from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  BatchSpanProcessor,
+  ConsoleSpanExporter,
+  NodeTracerProvider,
+  ParentBasedSampler,
+  Sampler,
+  SimpleSpanProcessor,
+  SpanExporter,
+  TraceIdRatioBasedSampler,
+} from '@opentelemetry/sdk-trace-node';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { TracingSettings } from '../settings/observability.schema';
+import { ConsumedMessage, MessageHeaders, StartTracingOptions, Tracing } from './tracing';
+
+/**
+ * OpenTelemetry behind the `Tracing` interface; only `startTracing()` loads this file.
+ * Spans are made here rather than by auto-instrumentations: those patch modules as they are
+ * first required (pg, http), which misses what was loaded before and does not work under Jest's
+ * module loader, and none covers better-sqlite3 or the bus's own consumer.
+ */
+export class OtelTracing implements Tracing {
+  private readonly provider: NodeTracerProvider;
+  private readonly tracer: Tracer;
+  private readonly restores: (() => void)[] = [];
+
+  constructor(settings: TracingSettings, options: StartTracingOptions) {
+    const exporter = options.exporter ?? createExporter(settings);
+    this.provider = new NodeTracerProvider({
+      resource: resourceFromAttributes({ 'service.name': settings.serviceName }),
+      sampler: createSampler(settings),
+      spanProcessors: [
+        options.isSynchronous ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(exporter),
+      ],
+    });
+    // Sets the W3C trace-context propagator and the AsyncLocalStorage context manager too.
+    this.provider.register();
+    this.tracer = trace.getTracer(settings.serviceName);
+    this.restores.push(
+      traceQueries(this.tracer, 'typeorm/driver/postgres/PostgresQueryRunner', 'postgresql'),
+      traceQueries(this.tracer, 'typeorm/driver/better-sqlite3/BetterSqlite3QueryRunner', 'sqlite'),
+    );
+  }
+
+  instrumentHttp(fastify: FastifyInstance): void {
+    const spans = new WeakMap<FastifyRequest, { span: Span; context: Context }>();
+    fastify.addHook('onRequest', (request, _reply, done) => {
+      const parent = propagation.extract(ROOT_CONTEXT, request.headers);
+      const route = request.routeOptions.url;
+      const span = this.tracer.startSpan(
+        route ? `${request.method} ${route}` : request.method,
+        {
+          kind: SpanKind.SERVER,
+          attributes: {
+            'http.request.method': request.method,
+            'url.path': request.url.split('?', 1)[0],
+            ...(route ? { 'http.route': route } : {}),
+            'http.request.id': request.id,
+          },
+        },
+        parent,
+      );
+      const active = trace.setSpan(parent, span);
+      spans.set(request, { span, context: active });
+      context.with(active, done);
+    });
+    // The handler runs from the request body's 'end' event, outside the context entered above
+    // (nodejs/node#34430; @fastify/request-context does the same): enter it again.
+    fastify.addHook('preValidation', (request, _reply, done) => {
+      const entry = spans.get(request);
+      if (entry) context.with(entry.context, done);
+      else done();
+    });
+    fastify.addHook('onResponse', (request, reply, done) => {
+      const entry = spans.get(request);
+      if (entry) {
+        spans.delete(request);
+        entry.span.setAttribute('http.response.status_code', reply.statusCode);
+        if (reply.statusCode >= 500) entry.span.setStatus({ code: SpanStatusCode.ERROR });
+        entry.span.end();
+      }
+      done();
+    });
+    fastify.addHook('onRequestAbort', (request, done) => {
+      const entry = spans.get(request);
+      if (entry) {
+        spans.delete(request);
+        entry.span.setStatus({ code: SpanStatusCode.ERROR, message: 'the client aborted the request' });
+        entry.span.end();
+      }
+      done();
+    });
+  }
+
+  async tracePublish<T>(
+    exchange: string,
+    routingKey: string,
+    headers: MessageHeaders,
+    publish: () => Promise<T>,
+  ): Promise<T> {
+    const span = this.tracer.startSpan(`publish ${routingKey}`, {
+      kind: SpanKind.PRODUCER,
+      attributes: {
+        'messaging.system': 'rabbitmq',
+        'messaging.operation.name': 'publish',
+        'messaging.operation.type': 'send',
+        'messaging.destination.name': exchange,
+        'messaging.rabbitmq.destination.routing_key': routingKey,
+      },
+    });
+    const active = trace.setSpan(context.active(), span);
+    propagation.inject(active, headers);
+    return finish(span, context.with(active, publish), () => null);
+  }
+
+  traceConsume<T>(
+    message: ConsumedMessage,
+    handle: () => Promise<T>,
+    failureOf: (result: T) => string | null,
+  ): Promise<T> {
+    const parent = propagation.extract(ROOT_CONTEXT, message.headers ?? {}, AMQP_HEADERS);
+    const span = this.tracer.startSpan(
+      `process ${message.pattern}`,
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: {
+          'messaging.system': 'rabbitmq',
+          'messaging.operation.name': 'process',
+          'messaging.operation.type': 'process',
+          'messaging.destination.name': message.exchange,
+          'messaging.rabbitmq.destination.routing_key': message.routingKey,
+          ...(message.messageId ? { 'messaging.message.id': message.messageId } : {}),
+          ...(message.correlationId ? { 'messaging.message.conversation_id': message.correlationId } : {}),
+        },
+      },
+      parent,
+    );
+    return finish(span, context.with(trace.setSpan(parent, span), handle), failureOf);
+  }
+
+  logFields(): { trace_id: string; span_id: string } | null {
+    const span = trace.getSpan(context.active());
+    const spanContext = span?.spanContext();
+    if (!spanContext || !isSpanContextValid(spanContext)) return null;
+    return { trace_id: spanContext.traceId, span_id: spanContext.spanId };
+  }
+
+  /**
+   * A collector that is away or stalls loses these spans: it must neither fail the app's shutdown
+   * nor hold it past a few seconds (the exporter would otherwise retry until its own timeouts).
+   */
+  async flush(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, FLUSH_TIMEOUT_MS)));
+    await Promise.race([this.provider.forceFlush().catch(() => undefined), timeout]);
+    clearTimeout(timer);
+  }
+
+  async shutdown(): Promise<void> {
+    for (const restore of this.restores.splice(0)) restore();
+    await this.provider.shutdown();
+    trace.disable();
+    context.disable();
+    propagation.disable();
+  }
+}
+
+const FLUSH_TIMEOUT_MS = 3000;
+
+/** AMQP header values may arrive as Buffers (long strings); the propagator wants strings. */
+const AMQP_HEADERS: TextMapGetter<MessageHeaders> = {
+  keys: (carrier) => Object.keys(carrier),
+  get: (carrier, key) => {
+    const value = carrier[key];
+    if (typeof value === 'string') return value;
+    return Buffer.isBuffer(value) ? value.toString('utf8') : undefined;
+  },
+};
+
+async function finish<T>(span: Span, work: Promise<T>, failureOf: (result: T) => string | null): Promise<T> {
+  try {
+    const result = await work;
+    const failure = failureOf(result);
+    if (failure !== null) span.setStatus({ code: SpanStatusCode.ERROR, message: failure });
+    return result;
+  } catch (error) {
+    span.recordException(error instanceof Error ? error : String(error));
+    span.setStatus({
+      code: SpanStatusCode.ERROR,
+      message: error instanceof Error ? error.message : String(error),
+    });
+    throw error;
+  } finally {
+    span.end();
+  }
+}
+
+type QueryRunnerClass = { prototype: { query(...args: unknown[]): Promise<unknown> } };
+
+/**
+ * A client span per SQL statement run through TypeORM, for both databases. Only inside a traced
+ * request or message: the outbox relay's and the jobs' polling would otherwise start a trace of
+ * their own every few hundred milliseconds. Statement text only, never parameters.
+ */
+function traceQueries(tracer: Tracer, modulePath: string, system: string): () => void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- one export per driver file
+  const module = require(modulePath) as Record<string, QueryRunnerClass>;
+  // The class is the file's one export, named like the file.
+  const runner = module[modulePath.slice(modulePath.lastIndexOf('/') + 1)];
+  const original = runner.prototype.query;
+  runner.prototype.query = function tracedQuery(this: unknown, ...args: unknown[]): Promise<unknown> {
+    const parent = context.active();
+    if (!trace.getSpan(parent)) return original.apply(this, args);
+    const sql = typeof args[0] === 'string' ? args[0] : '';
+    const operation = /^\s*([A-Za-z]+)/.exec(sql)?.[1]?.toUpperCase() ?? 'QUERY';
+    const span = tracer.startSpan(
+      operation,
+      {
+        kind: SpanKind.CLIENT,
+        attributes: {
+          'db.system.name': system,
+          'db.operation.name': operation,
+          'db.query.text': sql.length > 2000 ? `${sql.slice(0, 2000)}…` : sql,
+        },
+      },
+      parent,
+    );
+    return finish(
+      span,
+      context.with(trace.setSpan(parent, span), () => original.apply(this, args)),
+      () => null,
+    );
+  };
+  return () => {
+    runner.prototype.query = original;
+  };
+}
+
+function createExporter(settings: TracingSettings): SpanExporter {
+  if (settings.exporter === 'console') return new ConsoleSpanExporter();
+  return new OTLPTraceExporter({ url: settings.endpoint, headers: { ...settings.headers } });
+}
+
+function createSampler(settings: TracingSettings): Sampler {
+  const root =
+    settings.sampleRatio >= 1
+      ? new AlwaysOnSampler()
+      : settings.sampleRatio <= 0
+        ? new AlwaysOffSampler()
+        : new TraceIdRatioBasedSampler(settings.sampleRatio);
+  return settings.parentBased ? new ParentBasedSampler({ root }) : root;
+}

@@ -1,0 +1,83 @@
+import { Body, Controller, DynamicModule, Get, HttpCode, Logger, Module, Param, Post } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DataSource } from 'typeorm';
+import { AmqpContext } from '../../src/bus/amqp.context';
+import { BusClient } from '../../src/bus/bus.client';
+import { createRootLogger, PinoLoggerService } from '../../src/logging/logger';
+import { Public } from '../../src/platform/public.decorator';
+import { Settings, SETTINGS } from '../../src/settings/settings';
+import { Received } from './bus-testbed';
+
+export const PING_PATTERN = 'obs.ping';
+
+/** Two routes (one with a path parameter) and one that reads the database, then publishes. */
+@Public()
+@Controller('obs-test')
+class ProbeHttpController {
+  constructor(
+    private readonly bus: BusClient,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  @Get('things/:id')
+  thing(@Param('id') id: string): { id: string } {
+    return { id };
+  }
+
+  @Post('pings')
+  @HttpCode(202)
+  async ping(@Body() body: { name: string }): Promise<{ published: true }> {
+    await this.dataSource.query('SELECT 1 AS one');
+    await this.bus.publishEvent(PING_PATTERN, body);
+    return { published: true };
+  }
+}
+
+/** A bus handler that logs, as an application's would. */
+@Controller()
+class ProbeEventsController {
+  private readonly logger = new Logger('PingHandler');
+
+  constructor(private readonly received: Received) {}
+
+  @EventPattern<string>(PING_PATTERN)
+  onPing(@Payload() ping: unknown, @Ctx() context: AmqpContext): void {
+    this.logger.log('ping received');
+    this.received.record(ping, context);
+  }
+}
+
+@Module({ controllers: [ProbeHttpController, ProbeEventsController], providers: [Received] })
+export class ObservabilityProbeModule {
+  static forRoot(): DynamicModule {
+    return { module: ObservabilityProbeModule };
+  }
+}
+
+/** Every JSON line the app logs (Nest's Logger included), for assertions. */
+export class LogCapture {
+  private readonly chunks: string[] = [];
+
+  /** Routes the app's Nest logging through the real root logger into this capture. */
+  attach(app: NestFastifyApplication): void {
+    const settings = app.get<Settings>(SETTINGS);
+    const logger = createRootLogger(
+      { ...settings, logLevel: 'info' },
+      { write: (chunk) => this.chunks.push(chunk) },
+    );
+    app.useLogger(new PinoLoggerService(logger));
+  }
+
+  lines(): Record<string, unknown>[] {
+    return this.chunks
+      .join('')
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  }
+
+  linesWith(message: string): Record<string, unknown>[] {
+    return this.lines().filter((line) => line.msg === message);
+  }
+}
