@@ -175,7 +175,10 @@ def check_message(method, properties, body, queue):
     expect(isinstance(pk, (int, str)) and not isinstance(pk, bool), 'instance_pk %r' % pk)
     expect(data.get('retries') == 0 and type(data.get('retries')) is int, 'retries %r, expected 0' % data.get('retries'))
     expect(isinstance(data.get('meta'), dict), 'meta %r, expected an object' % data.get('meta'))
-    expect(data.get('correlation_id') is None, 'correlation_id %r, expected null' % data.get('correlation_id'))
+    # Spec field 6: the master's correlation_function result (a string recommended), else null.
+    corr = data.get('correlation_id')
+    expect(corr is None or (isinstance(corr, str) and corr != ''),
+           'correlation_id %r, expected null or a non-empty string' % corr)
     exp = data.get('expires')
     if isinstance(exp, str) and EXPIRES.match(exp):
         at = dt.datetime.fromisoformat(exp)
