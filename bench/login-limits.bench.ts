@@ -19,7 +19,8 @@ import { DatabaseSettings } from '../src/settings/settings';
 const ATTEMPTS = Number(process.env.BENCH_ATTEMPTS ?? 2000);
 const CONCURRENCY = 20;
 const SERVER = process.env.TEST_POSTGRES_SERVER ?? 'postgres://postgres@127.0.0.1:5432/test';
-const DEADLINE = Date.now() + 60_000;
+/** Set when the bench starts (not when npm run bench loads it, before the others ran). */
+let DEADLINE = Date.now() + 60_000;
 const KINDS: LoginLimitKind[] = ['client', 'client-username', 'username'];
 // The goal: the shared counts cost at most a tenth of the scrypt every attempt runs anyway.
 const GOAL_FRACTION_OF_KDF = 0.1;
@@ -93,6 +94,7 @@ async function withScratchPostgres<T>(work: (url: string) => Promise<T>): Promis
 }
 
 export async function runLoginLimitsBench(): Promise<boolean> {
+  DEADLINE = Date.now() + 60_000;
   const figures: Figures[] = [];
   const file = join(mkdtempSync(join(tmpdir(), 'bench-limits-')), 'db.sqlite3');
   figures.push(await measure({ type: 'sqlite', path: file }));
