@@ -35,7 +35,7 @@ import { SyncTransactions } from '../src/sync/sync-transactions';
 import { USER_MASTER } from '../src/users/user-sync';
 import { freePort } from '../test/support/ports';
 import { PrivateVhost } from '../test/support/private-vhost';
-import { CpuAccount } from './process-cpu';
+import { CpuAccount } from './proc-stats';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const EVENTS = Number(process.env.BENCH_SYNC_EVENTS ?? 20_000);

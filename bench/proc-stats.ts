@@ -3,11 +3,22 @@ import { readFileSync } from 'node:fs';
 
 const CLOCK_TICKS_PER_SECOND = 100;
 
-/** User + system CPU of a process in microseconds (Linux /proc), 0 once it is gone. */
+/** User + system CPU time of a process in microseconds (Linux /proc). */
 export function cpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS_PER_SECOND;
+}
+
+/** Resident set size of a process in MiB (Linux /proc). */
+export function rssMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+}
+
+/** cpuMicros, or 0 for a process that is gone. */
+function cpuMicrosIfAlive(pid: number): number {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS_PER_SECOND;
+    return cpuMicros(pid);
   } catch {
     return 0;
   }
@@ -40,7 +51,7 @@ export class CpuAccount {
   constructor(private readonly groups: readonly CpuGroup[]) {}
 
   start(): void {
-    this.before = new Map(this.allPids().map((pid) => [pid, cpuMicros(pid)]));
+    this.before = new Map(this.allPids().map((pid) => [pid, cpuMicrosIfAlive(pid)]));
   }
 
   /** Microseconds of CPU per group since start(). */
@@ -48,7 +59,10 @@ export class CpuAccount {
     const spent: Record<string, number> = {};
     for (const group of this.groups) {
       const pids = group.pids ?? pidsOf(group.pattern!);
-      spent[group.name] = pids.reduce((sum, pid) => sum + cpuMicros(pid) - (this.before.get(pid) ?? 0), 0);
+      spent[group.name] = pids.reduce(
+        (sum, pid) => sum + cpuMicrosIfAlive(pid) - (this.before.get(pid) ?? 0),
+        0,
+      );
     }
     return spent;
   }
