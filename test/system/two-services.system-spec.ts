@@ -312,27 +312,26 @@ describeSystem('system: a login service (A) and a verify-only items service (B)'
       log(`after the broker came back, A caught up in ${elapsedMs} ms (${countOnB} items)`);
 
       // The real CLI, run where each master runs, asks the replica service over the bus.
-      const items = await system.cli(system.items, [
-        'sync:diff',
-        'item',
-        '--replica',
-        system.login.env.SERVICE_NAME,
-        '--json',
-      ]);
-      expect(items).toMatchObject({ code: 0 });
-      expect(JSON.parse(items.stdout)).toMatchObject({
+      const syncDiff = async (master: typeof system.items, cqrsId: string, replica: typeof system.items) => {
+        const run = await system.cli(master, [
+          'sync:diff',
+          cqrsId,
+          '--replica',
+          replica.env.SERVICE_NAME,
+          '--json',
+        ]);
+        expect(run).toMatchObject({ code: 0 });
+        return JSON.parse(run.stdout) as unknown;
+      };
+      expect(await syncDiff(system.items, 'item', system.login)).toMatchObject({
         masterRows: countOnB,
         replicaRows: countOnB,
         counts: { total: 0 },
       });
-      const users = await system.cli(system.login, [
-        'sync:diff',
-        'user',
-        '--replica',
-        system.items.env.SERVICE_NAME,
-        '--json',
-      ]);
-      expect(users).toMatchObject({ code: 0 });
-      expect(JSON.parse(users.stdout)).toMatchObject({ masterRows: 2, replicaRows: 2, counts: { total: 0 } });
+      expect(await syncDiff(system.login, 'user', system.items)).toMatchObject({
+        masterRows: 2,
+        replicaRows: 2,
+        counts: { total: 0 },
+      });
     }));
 });
