@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { createRootLogger, PinoLoggerService } from './logger';
 
@@ -94,5 +95,31 @@ describe(PinoLoggerService.name, () => {
     expect(info).toMatchObject({ level: 'info', context: 'RouterExplorer', msg: 'mapped a route' });
     expect(error).toMatchObject({ level: 'error', context: 'Bus', msg: 'boom', err: { message: 'boom' } });
     expect((error.err as { stack: string }).stack).toContain('Error: boom');
+  });
+});
+
+describe('stdout, written asynchronously', () => {
+  // The lines a process logs right before it exits (a settings error, a crash, process.exit in a
+  // CLI) must still reach the log collector: pino flushes its buffer on exit.
+  const exitingScript = (exit: string): string => `
+    const { createRootLogger } = require(${JSON.stringify(require.resolve('./logger'))});
+    const logger = createRootLogger({ debug: false, logLevel: 'info', serviceName: 'billing' });
+    for (let i = 0; i < 2000; i++) logger.info({ i }, 'line');
+    ${exit}
+  `;
+
+  it.each([
+    ['process.exit', 'process.exit(3)'],
+    ['an uncaught exception', 'setImmediate(() => { throw new Error("boom"); })'],
+  ])('loses no line when the process ends by %s', (_how, exit) => {
+    const result = spawnSync(process.execPath, ['-r', '@swc-node/register', '-e', exitingScript(exit)], {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+      timeout: 60_000,
+    });
+    const lines = result.stdout.split('\n').filter((line) => line.startsWith('{'));
+    expect(result.status).not.toBe(0);
+    expect(lines).toHaveLength(2000);
+    expect((JSON.parse(lines[1999]) as { i: number }).i).toBe(1999);
   });
 });

@@ -56,7 +56,7 @@ export function createRootLogger(
     formatters: { level: (label) => ({ level: label }) },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
-  return destination ? pino(jsonOptions, destination) : pino(jsonOptions);
+  return pino(jsonOptions, destination ?? pino.destination({ dest: 1, sync: false }));
 }
 
 /**
