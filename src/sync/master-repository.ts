@@ -1,6 +1,7 @@
 import { DeepPartial, EntityManager, FindOptionsOrder, FindOptionsWhere, In } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { formatPythonDatetime, InstancePk, SignalType, toInstancePk } from './cqrs-message';
+import { insertEntities } from './entity-insert';
 import { ResolvedMaster } from './master.definition';
 import { insertOutboxRows, OutboxMessage } from './outbox.table';
 import { broadcastRoutingKey, directRoutingKey } from './sync.constants';
@@ -42,16 +43,10 @@ export class MasterRepository<T extends SyncedColumns> {
   createMany(values: readonly DeepPartial<T>[], options: WriteOptions = {}): Promise<T[]> {
     return this.transactions.run(options.manager, async (manager) => {
       const now = new Date();
-      const pks: unknown[] = [];
-      for (let start = 0; start < values.length; start += CHUNK) {
-        const entities = values
-          .slice(start, start + CHUNK)
-          .map((value) =>
-            manager.create(this.master.entity, { ...value, cqrsRevision: 0, cqrsUpdated: now }),
-          );
-        const result = await manager.insert(this.master.entity, entities as QueryDeepPartialEntity<T>[]);
-        pks.push(...result.identifiers.map((id) => id[this.master.pkProperty] as unknown));
-      }
+      const entities = values.map((value) =>
+        manager.create(this.master.entity, { ...value, cqrsRevision: 0, cqrsUpdated: now } as DeepPartial<T>),
+      );
+      const pks = await insertEntities(manager, this.master.entity, entities);
       const rows = await this.findByPks(manager, pks);
       await this.enqueue(
         manager,

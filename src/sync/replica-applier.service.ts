@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { EntityManager, FindOptionsWhere, QueryFailedError } from 'typeorm';
 import { describeError } from '../bus/bus.errors';
 import { ApplyBatcher, BatchOutcome } from './apply-batcher';
+import { insertEntities } from './entity-insert';
 import { CqrsBody, parseTimestamp } from './cqrs-message';
 import { ReplicaEvent } from './replica.definition';
 import { InvalidReplicaMessageError, ResolvedReplica } from './replica.resolved';
@@ -19,9 +20,6 @@ export type ApplyResult =
 
 /** Two first inserts of one instance can race across processes; the loser simply tries again. */
 const UNIQUE_RACE_ATTEMPTS = 3;
-
-/** Rows per INSERT statement (PostgreSQL takes at most 65,535 parameters in one). */
-const INSERT_CHUNK = 500;
 
 type AfterCommit = () => void;
 
@@ -264,9 +262,7 @@ export class ReplicaApplier {
       if (rows) rows.push(row);
       else byEntity.set(event.replica.entity, [row]);
     }
-    for (const [entity, rows] of byEntity)
-      for (let start = 0; start < rows.length; start += INSERT_CHUNK)
-        await manager.insert(entity, rows.slice(start, start + INSERT_CHUNK));
+    for (const [entity, rows] of byEntity) await insertEntities(manager, entity, rows);
     for (const { event, row } of creates) {
       const { definition } = event.replica;
       await this.runHook(
