@@ -19,6 +19,7 @@ const CHECK_TIMEOUT_MS = 2000;
 
 @ApiTags('health')
 @Public()
+/** `/health/live` is a plain Fastify route (see liveness.ts); a broker outage must not restart pods. */
 @Controller('health')
 export class HealthController {
   constructor(
@@ -27,13 +28,6 @@ export class HealthController {
     @Inject(READINESS_CHECKS) private readonly checks: readonly ReadinessCheck[],
     @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
-
-  /** The process is up and its event loop turns; nothing external is checked (a broker outage must not restart pods). */
-  @Get('live')
-  @HealthCheck()
-  live(): Promise<HealthCheckResult> {
-    return this.health.check([]);
-  }
 
   /**
    * 200 when every critical dependency answers, 503 naming the one that does not. Non-critical

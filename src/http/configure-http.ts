@@ -1,6 +1,7 @@
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { registerLiveness } from '../health/liveness';
 import { MetricsService } from '../platform/metrics.service';
 import { Settings } from '../settings/settings';
 import { activeTracing } from '../tracing/tracing';
@@ -52,6 +53,7 @@ export async function configureHttp(app: NestFastifyApplication, settings: Setti
     void reply.header(REQUEST_ID_HEADER, request.id);
     done();
   });
+  registerLiveness(fastify);
   closeKeptAliveConnectionsOnShutdown(fastify);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ErrorFilter(settings.debug));

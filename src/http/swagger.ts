@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { LIVENESS_OPENAPI } from '../health/liveness';
 import { Settings } from '../settings/settings';
 import { SERVICE_VERSION } from './service-info';
 
@@ -12,6 +13,7 @@ export function setUpSwagger(app: INestApplication, settings: Settings): void {
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
   const document = SwaggerModule.createDocument(app, config);
+  document.paths['/health/live'] = LIVENESS_OPENAPI;
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs-json',
     yamlDocumentUrl: 'docs-yaml',

@@ -20,7 +20,12 @@ describe.each(testDatabases())('HTTP surface on $name', (database) => {
   });
 
   it('answers liveness and readiness with the database checked', async () => {
-    expect((await testApp.request('/health/live')).status).toBe(200);
+    const live = await testApp.request('/health/live');
+    expect(live.status).toBe(200);
+    expect(live.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(await live.json()).toEqual({ status: 'ok', info: {}, error: {}, details: {} });
+    const head = await testApp.request('/health/live', { method: 'HEAD' });
+    expect(head.status).toBe(200);
     const ready = await testApp.request('/health/ready');
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({
@@ -37,7 +42,7 @@ describe.each(testDatabases())('HTTP surface on $name', (database) => {
       paths: Record<string, unknown>;
     };
     expect(Object.keys(document.paths)).toEqual(
-      expect.arrayContaining(['/api/items', '/api/items/{id}', '/health/ready']),
+      expect.arrayContaining(['/api/items', '/api/items/{id}', '/health/live', '/health/ready']),
     );
   });
 
