@@ -29,6 +29,7 @@ export async function insertEntities<T extends ObjectLiteral>(
   if (rows.length === 0) return [];
   const metadata = manager.connection.getMetadata(target);
   const [pk] = metadata.primaryColumns;
+  const driver = manager.connection.driver;
   if (!canInsertByHand(manager, metadata)) {
     const pks: unknown[] = [];
     for (let start = 0; start < rows.length; start += TYPEORM_CHUNK) {
@@ -38,7 +39,66 @@ export async function insertEntities<T extends ObjectLiteral>(
     }
     return pks;
   }
+  const pks: unknown[] = [];
+  await insertByHand(manager, metadata, rows, (chunk, inserted, returned) => {
+    // As TypeORM does: what the database filled in (generated keys, defaults, dates) goes back
+    // into the entities, so hooks that receive them see the stored row.
+    inserted.forEach((raw, index) => {
+      for (const column of returned)
+        if (column.getEntityValue(chunk[index]) === undefined)
+          column.setEntityValue(chunk[index], driver.prepareHydratedValue(raw[column.databaseName], column));
+      pks.push(pk.getEntityValue(chunk[index]) as unknown);
+    });
+  });
+  return pks;
+}
+
+/**
+ * Inserts the entities and returns the stored rows as `find` would load them (every selectable
+ * column, read back by `RETURNING` and hydrated by the driver), saving the SELECT after the
+ * INSERT. Null where `insertEntities` would use `manager.insert`, or where loading runs code of
+ * the entity's (`@AfterLoad`): the caller reads the rows back itself.
+ */
+export async function insertAndReadBack<T extends ObjectLiteral>(
+  manager: EntityManager,
+  target: EntityTarget<T>,
+  rows: readonly T[],
+): Promise<T[] | null> {
+  const metadata = manager.connection.getMetadata(target);
+  if (!canInsertByHand(manager, metadata) || metadata.afterLoadListeners.length > 0) return null;
   const driver = manager.connection.driver;
+  const selected = metadata.columns.filter((column) => column.isSelect && !column.isVirtualProperty);
+  const stored: T[] = [];
+  await insertByHand(
+    manager,
+    metadata,
+    rows,
+    (_chunk, inserted) => {
+      for (const raw of inserted) {
+        const entity = metadata.create(manager.queryRunner) as T;
+        for (const column of selected)
+          column.setEntityValue(entity, driver.prepareHydratedValue(raw[column.databaseName], column));
+        stored.push(entity);
+      }
+    },
+    selected,
+  );
+  return stored;
+}
+
+/**
+ * Multi-row INSERTs of the entities, as many statements as the parameter limit needs; each
+ * statement returns the primary key and the columns it left to their default, or `returning`.
+ */
+async function insertByHand<T extends ObjectLiteral>(
+  manager: EntityManager,
+  metadata: EntityMetadata,
+  rows: readonly T[],
+  onInserted: (chunk: readonly T[], inserted: Record<string, unknown>[], returned: ColumnMetadata[]) => void,
+  returning?: ColumnMetadata[],
+): Promise<void> {
+  const driver = manager.connection.driver;
+  const [pk] = metadata.primaryColumns;
   const columns = metadata.columns.filter(
     (column) => column.isInsert && !column.isVirtual && !column.isVirtualProperty,
   );
@@ -47,7 +107,6 @@ export async function insertEntities<T extends ObjectLiteral>(
     : driver.escape(metadata.tableName);
   const names = columns.map((column) => driver.escape(column.databaseName)).join(', ');
   const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
-  const pks: unknown[] = [];
   for (let start = 0; start < rows.length; start += perStatement) {
     const chunk = rows.slice(start, start + perStatement);
     const values: unknown[] = [];
@@ -64,22 +123,14 @@ export async function insertEntities<T extends ObjectLiteral>(
       });
       return `(${cells.join(', ')})`;
     });
-    const returned = [pk, ...[...defaulted].filter((column) => column !== pk)];
+    const returned = returning ?? [pk, ...[...defaulted].filter((column) => column !== pk)];
     const inserted = await manager.query<Record<string, unknown>[]>(
       `INSERT INTO ${table} (${names}) VALUES ${tuples.join(', ')}
        RETURNING ${returned.map((column) => driver.escape(column.databaseName)).join(', ')}`,
       values,
     );
-    // As TypeORM does: what the database filled in (generated keys, defaults, dates) goes back
-    // into the entities, so hooks that receive them see the stored row.
-    inserted.forEach((raw, index) => {
-      for (const column of returned)
-        if (column.getEntityValue(chunk[index]) === undefined)
-          column.setEntityValue(chunk[index], driver.prepareHydratedValue(raw[column.databaseName], column));
-      pks.push(pk.getEntityValue(chunk[index]) as unknown);
-    });
+    onInserted(chunk, inserted, returned);
   }
-  return pks;
 }
 
 /** TypeORM writes 1 into an absent `@VersionColumn`; so do we. */

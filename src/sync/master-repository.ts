@@ -1,7 +1,7 @@
 import { DeepPartial, EntityManager, FindOptionsOrder, FindOptionsWhere, In } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { formatPythonDatetime, InstancePk, SignalType, toInstancePk } from './cqrs-message';
-import { insertEntities } from './entity-insert';
+import { insertAndReadBack, insertEntities } from './entity-insert';
 import { ResolvedMaster } from './master.definition';
 import { insertOutboxRows, OutboxMessage } from './outbox.table';
 import { broadcastRoutingKey, directRoutingKey } from './sync.constants';
@@ -46,8 +46,9 @@ export class MasterRepository<T extends SyncedColumns> {
       const entities = values.map((value) =>
         manager.create(this.master.entity, { ...value, cqrsRevision: 0, cqrsUpdated: now } as DeepPartial<T>),
       );
-      const pks = await insertEntities(manager, this.master.entity, entities);
-      const rows = await this.findByPks(manager, pks);
+      const rows =
+        (await insertAndReadBack(manager, this.master.entity, entities)) ??
+        (await this.findByPks(manager, await insertEntities(manager, this.master.entity, entities)));
       await this.enqueue(
         manager,
         rows.map((row) => ({ row, before: null, signal: 'SAVE' })),
