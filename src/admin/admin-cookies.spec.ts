@@ -14,7 +14,9 @@ describe(SessionSigner.name, () => {
   it('refuses a changed payload, a cookie signed with another key, and junk', () => {
     const cookie = signer.sign(session);
     const [, mac] = cookie.split('.');
-    const forged = Buffer.from(JSON.stringify({ ...session, roles: ['admin', 'root'] })).toString('base64url');
+    const forged = Buffer.from(JSON.stringify({ ...session, roles: ['admin', 'root'] })).toString(
+      'base64url',
+    );
     expect(signer.verify(`${forged}.${mac}`, 1)).toBeNull();
     expect(new SessionSigner('another-secret-key-of-32-characters!!!!!').verify(cookie, 1)).toBeNull();
     for (const junk of [undefined, '', '.', 'abc', `${cookie}x`]) expect(signer.verify(junk, 1)).toBeNull();

@@ -65,30 +65,69 @@ export class AdminDeadLettersController implements OnModuleDestroy {
     } catch (failure) {
       error = `the dead letters cannot be read: ${describeError(failure).split('\n')[0]}`;
     }
-    this.page(request, reply, 'Dead letters', () => html`
-      <p>Queue <code>${deadLetterQueueName(this.queue)}</code>: messages whose handler kept failing,
-        or that no handler takes. Replaying sends them back to <code>${this.queue}</code> with a fresh retry budget.</p>
-      <table><caption>${letters.length} parked message(s) shown${letters.length === SHOWN ? ` (the first ${SHOWN})` : ''}</caption>
-        <thead><tr><th scope="col">Failed at</th><th scope="col">Reason</th><th scope="col">Last error</th><th scope="col">Routing key</th><th scope="col">Retries</th><th scope="col">Body</th></tr></thead>
-        <tbody>${letters.map(letterRow)}</tbody></table>
-      ${letters.length > 0
-        ? html`<form method="get" action="${PATH}/confirm">
-            <fieldset><legend>Act on the parked messages</legend>
-              <button type="submit" name="action" value="replay-one">Replay the oldest…</button>
-              <button type="submit" name="action" value="replay-all">Replay all…</button>
-              <button type="submit" name="action" value="purge" class="danger">Purge all…</button></fieldset></form>`
-        : ''}`, { error });
+    this.page(
+      request,
+      reply,
+      'Dead letters',
+      () =>
+        html` <p>
+            Queue <code>${deadLetterQueueName(this.queue)}</code>: messages whose handler kept failing, or
+            that no handler takes. Replaying sends them back to <code>${this.queue}</code> with a fresh retry
+            budget.
+          </p>
+          <table>
+            <caption>
+              ${letters.length} parked message(s)
+              shown${letters.length === SHOWN ? ` (the first ${SHOWN})` : ''}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Failed at</th>
+                <th scope="col">Reason</th>
+                <th scope="col">Last error</th>
+                <th scope="col">Routing key</th>
+                <th scope="col">Retries</th>
+                <th scope="col">Body</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${letters.map(letterRow)}
+            </tbody>
+          </table>
+          ${
+            letters.length > 0
+              ? html`<form method="get" action="${PATH}/confirm">
+                  <fieldset>
+                    <legend>Act on the parked messages</legend>
+                    <button type="submit" name="action" value="replay-one">Replay the oldest…</button>
+                    <button type="submit" name="action" value="replay-all">Replay all…</button>
+                    <button type="submit" name="action" value="purge" class="danger">Purge all…</button>
+                  </fieldset>
+                </form>`
+              : ''
+          }`,
+      { error },
+    );
   }
 
   /** What the chosen action will do, and the form that does it (JavaScript-free confirmation). */
   @Get('confirm')
   confirm(@Req() request: AdminRequest, @Res() reply: FastifyReply): void {
     const action = actionOf((request.query as Record<string, unknown>).action);
-    this.page(request, reply, `${ACTIONS[action].title}?`, (csrf) => html`
-      <p>${ACTIONS[action].explain} (<code>${deadLetterQueueName(this.queue)}</code>)</p>
-      <form method="post" action="${PATH}/${action}">${csrf}<input type="hidden" name="confirmed" value="yes">
-        <button type="submit"${action === 'purge' ? html` class="danger"` : ''}>${ACTIONS[action].title}</button>
-        <a href="${PATH}">Cancel</a></form>`);
+    this.page(
+      request,
+      reply,
+      `${ACTIONS[action].title}?`,
+      (csrf) =>
+        html` <p>${ACTIONS[action].explain} (<code>${deadLetterQueueName(this.queue)}</code>)</p>
+          <form method="post" action="${PATH}/${action}">
+            ${csrf}<input type="hidden" name="confirmed" value="yes" />
+            <button type="submit" ${action === 'purge' ? html` class="danger"` : ''}>
+              ${ACTIONS[action].title}
+            </button>
+            <a href="${PATH}">Cancel</a>
+          </form>`,
+    );
   }
 
   @Post('replay-one')
@@ -106,7 +145,8 @@ export class AdminDeadLettersController implements OnModuleDestroy {
   @Post('purge')
   async purge(@Req() request: AdminRequest, @Res() reply: FastifyReply): Promise<void> {
     // A purge cannot be undone: the confirmation page's field must come with it.
-    if (field(this.http.form(request), 'confirmed') !== 'yes') return this.http.redirect(reply, `${PATH}/confirm?action=purge`);
+    if (field(this.http.form(request), 'confirmed') !== 'yes')
+      return this.http.redirect(reply, `${PATH}/confirm?action=purge`);
     const purged = await this.deadLetters.purge(this.queue);
     this.http.redirect(reply, withNotice(PATH, `purged ${purged} message(s)`));
   }
@@ -131,8 +171,14 @@ export class AdminDeadLettersController implements OnModuleDestroy {
 type DeadLetterAction = 'replay-one' | 'replay-all' | 'purge';
 
 const ACTIONS: Record<DeadLetterAction, { title: string; explain: string }> = {
-  'replay-one': { title: 'Replay the oldest message', explain: 'The oldest parked message goes back to the service queue.' },
-  'replay-all': { title: 'Replay all messages', explain: 'Every message parked now goes back to the service queue.' },
+  'replay-one': {
+    title: 'Replay the oldest message',
+    explain: 'The oldest parked message goes back to the service queue.',
+  },
+  'replay-all': {
+    title: 'Replay all messages',
+    explain: 'Every message parked now goes back to the service queue.',
+  },
   purge: { title: 'Purge all messages', explain: 'Every parked message is deleted. This cannot be undone.' },
 };
 
@@ -142,6 +188,12 @@ function actionOf(value: unknown): DeadLetterAction {
 
 function letterRow(letter: DeadLetter): SafeHtml {
   const body = letter.body.length > BODY_SHOWN ? `${letter.body.slice(0, BODY_SHOWN - 1)}…` : letter.body;
-  return html`<tr><td>${letter.failedAt || '?'}</td><td>${letter.reason || '?'}</td><td>${letter.lastError || '-'}</td>
-    <td><code>${letter.routingKey}</code></td><td>${letter.retries}</td><td><code>${body}</code></td></tr>`;
+  return html`<tr>
+    <td>${letter.failedAt || '?'}</td>
+    <td>${letter.reason || '?'}</td>
+    <td>${letter.lastError || '-'}</td>
+    <td><code>${letter.routingKey}</code></td>
+    <td>${letter.retries}</td>
+    <td><code>${body}</code></td>
+  </tr>`;
 }

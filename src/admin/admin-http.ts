@@ -48,7 +48,7 @@ export class AdminHttp {
         }),
       );
     }
-    return html`<input type="hidden" name="${CSRF_FIELD}" value="${this.signer.csrfToken(secret)}">`;
+    return html`<input type="hidden" name="${CSRF_FIELD}" value="${this.signer.csrfToken(secret)}" />`;
   }
 
   csrfValid(request: FastifyRequest): boolean {

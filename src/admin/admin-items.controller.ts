@@ -16,11 +16,11 @@ import type { FastifyReply } from 'fastify';
 import { CreateItemDto } from '../items/dto/create-item.dto';
 import { ItemResponse } from '../items/dto/item.response';
 import { UpdateItemDto } from '../items/dto/update-item.dto';
-import { ItemsService } from '../items/items.service';
 import { createValidationPipe } from '../http/validation';
 import { Public } from '../platform/public.decorator';
 import { Settings, SETTINGS } from '../settings/settings';
 import { AdminErrorFilter } from './admin-error.filter';
+import { AdminFeatures } from './admin-features';
 import { AdminHttp, AdminRequest, field, FormFields } from './admin-http';
 import { offsetOf, PAGE_SIZE, searchOf, sendPage } from './admin-page';
 import { AdminSessionGuard } from './admin-session.guard';
@@ -46,7 +46,7 @@ export class AdminItemsController {
   constructor(
     @Inject(SETTINGS) private readonly settings: Settings,
     private readonly http: AdminHttp,
-    private readonly items: ItemsService,
+    private readonly features: AdminFeatures,
   ) {
     this.readOnly = settings.itemsSync === 'replica';
   }
@@ -55,24 +55,57 @@ export class AdminItemsController {
   async list(@Req() request: AdminRequest, @Res() reply: FastifyReply): Promise<void> {
     const search = searchOf(request);
     const offset = offsetOf(request);
-    const page = await this.items.list({ search, offset, limit: PAGE_SIZE, ordering: '-created_at' });
-    this.page(request, reply, 'Items', (csrf) => html`
-      ${this.readOnly ? html`<p>Items are a read-only replica here (<code>ITEMS_SYNC=replica</code>): change them on their master.</p>` : ''}
-      ${searchForm(PATH, search, 'Search items by name')}
-      <table><caption>${page.count} items</caption>
-        <thead><tr><th scope="col">Name</th><th scope="col">Quantity</th><th scope="col">Description</th><th scope="col">Updated</th></tr></thead>
-        <tbody>${page.results.map(
-          (item) => html`<tr><td><a href="${PATH}/${item.id}">${item.name}</a></td><td>${item.quantity}</td>
-            <td>${item.description}</td><td>${item.updated_at}</td></tr>`,
-        )}</tbody></table>
-      ${pager(PATH, search, offset, page.count)}
-      ${this.readOnly ? '' : html`<h2>Create an item</h2>${itemForm(PATH, csrf, 'Create')}`}`);
+    const page = await this.features.items.list({
+      search,
+      offset,
+      limit: PAGE_SIZE,
+      ordering: '-created_at',
+    });
+    this.page(
+      request,
+      reply,
+      'Items',
+      (csrf) =>
+        html` ${this.readOnly ? html`<p>Items are a read-only replica here (<code>ITEMS_SYNC=replica</code>): change them on their master.</p>` : ''}
+          ${searchForm(PATH, search, 'Search items by name')}
+          <table>
+            <caption>
+              ${page.count} items
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Quantity</th>
+                <th scope="col">Description</th>
+                <th scope="col">Updated</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${page.results.map(
+                (item) =>
+                  html`<tr>
+                    <td><a href="${PATH}/${item.id}">${item.name}</a></td>
+                    <td>${item.quantity}</td>
+                    <td>${item.description}</td>
+                    <td>${item.updated_at}</td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>
+          ${pager(PATH, search, offset, page.count)}
+          ${
+            this.readOnly
+              ? ''
+              : html`<h2>Create an item</h2>
+                  ${itemForm(PATH, csrf, 'Create')}`
+          }`,
+    );
   }
 
   @Post()
   async create(@Req() request: AdminRequest, @Res() reply: FastifyReply): Promise<void> {
     const dto = (await this.validated(this.http.form(request), CreateItemDto)) as CreateItemDto;
-    const item = await this.items.create(dto);
+    const item = await this.features.items.create(dto);
     this.http.redirect(reply, withNotice(`${PATH}/${item.id}`, `created item ${item.name}`));
   }
 
@@ -82,11 +115,22 @@ export class AdminItemsController {
     @Req() request: AdminRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const item = await this.items.get(id);
-    this.page(request, reply, `Item ${item.name}`, (csrf) => html`
-      <p><a href="${PATH}">All items</a> · created ${item.created_at} · updated ${item.updated_at}</p>
-      ${this.readOnly ? itemDetails(item) : html`<h2>Edit</h2>${itemForm(`${PATH}/${item.id}`, csrf, 'Save', item)}
-      <h2>Delete</h2><p><a href="${PATH}/${item.id}/delete">Delete this item…</a></p>`}`);
+    const item = await this.features.items.get(id);
+    this.page(
+      request,
+      reply,
+      `Item ${item.name}`,
+      (csrf) =>
+        html` <p><a href="${PATH}">All items</a> · created ${item.created_at} · updated ${item.updated_at}</p>
+          ${
+            this.readOnly
+              ? itemDetails(item)
+              : html`<h2>Edit</h2>
+                  ${itemForm(`${PATH}/${item.id}`, csrf, 'Save', item)}
+                  <h2>Delete</h2>
+                  <p><a href="${PATH}/${item.id}/delete">Delete this item…</a></p>`
+          }`,
+    );
   }
 
   @Post(':id')
@@ -96,7 +140,7 @@ export class AdminItemsController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const dto = (await this.validated(this.http.form(request), UpdateItemDto)) as UpdateItemDto;
-    const item = await this.items.update(id, dto);
+    const item = await this.features.items.update(id, dto);
     this.http.redirect(reply, withNotice(`${PATH}/${item.id}`, `saved item ${item.name}`));
   }
 
@@ -107,19 +151,23 @@ export class AdminItemsController {
     @Req() request: AdminRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const item = await this.items.get(id);
-    this.page(request, reply, `Delete item ${item.name}?`, (csrf) => html`
-      <p>The item is deleted here and on every replica. This cannot be undone.</p>
-      <form method="post" action="${PATH}/${item.id}/delete">${csrf}
-        <button type="submit" class="danger">Delete ${item.name}</button> <a href="${PATH}/${item.id}">Cancel</a></form>`);
+    const item = await this.features.items.get(id);
+    this.page(
+      request,
+      reply,
+      `Delete item ${item.name}?`,
+      (csrf) =>
+        html` <p>The item is deleted here and on every replica. This cannot be undone.</p>
+          <form method="post" action="${PATH}/${item.id}/delete">
+            ${csrf} <button type="submit" class="danger">Delete ${item.name}</button>
+            <a href="${PATH}/${item.id}">Cancel</a>
+          </form>`,
+    );
   }
 
   @Post(':id/delete')
-  async remove(
-    @Param('id', ParseUUIDPipe) id: string,
-    @Res() reply: FastifyReply,
-  ): Promise<void> {
-    await this.items.remove(id);
+  async remove(@Param('id', ParseUUIDPipe) id: string, @Res() reply: FastifyReply): Promise<void> {
+    await this.features.items.remove(id);
     this.http.redirect(reply, withNotice(PATH, 'item deleted'));
   }
 
@@ -129,7 +177,9 @@ export class AdminItemsController {
     const body = {
       name: field(form, 'name'),
       description: field(form, 'description'),
-      ...(quantityText === '' ? {} : { quantity: /^\d+$/.test(quantityText) ? Number(quantityText) : quantityText }),
+      ...(quantityText === ''
+        ? {}
+        : { quantity: /^\d+$/.test(quantityText) ? Number(quantityText) : quantityText }),
     };
     try {
       return (await this.validation.transform(body, { type: 'body', metatype })) as unknown;
@@ -145,18 +195,56 @@ export class AdminItemsController {
     title: string,
     content: (csrf: SafeHtml) => SafeHtml,
   ): void {
-    sendPage(this.http, request, reply, { title, current: PATH, serviceName: this.settings.serviceName }, content);
+    sendPage(
+      this.http,
+      request,
+      reply,
+      { title, current: PATH, serviceName: this.settings.serviceName },
+      content,
+    );
   }
 }
 
 function itemForm(action: string, csrf: SafeHtml, submit: string, item?: ItemResponse): SafeHtml {
-  return html`<form method="post" action="${action}">${csrf}
-    <p><label for="name">Name</label><br><input id="name" name="name" required maxlength="200" value="${item?.name ?? ''}"></p>
-    <p><label for="quantity">Quantity</label><br><input id="quantity" name="quantity" type="number" min="0" value="${item?.quantity ?? 0}"></p>
-    <p><label for="description">Description</label><br><textarea id="description" name="description" rows="3" cols="60" maxlength="2000">${item?.description ?? ''}</textarea></p>
-    <p><button type="submit">${submit}</button></p></form>`;
+  return html`<form method="post" action="${action}">
+    ${csrf}
+    <p>
+      <label for="name">Name</label><br /><input
+        id="name"
+        name="name"
+        required
+        maxlength="200"
+        value="${item?.name ?? ''}"
+      />
+    </p>
+    <p>
+      <label for="quantity">Quantity</label><br /><input
+        id="quantity"
+        name="quantity"
+        type="number"
+        min="0"
+        value="${item?.quantity ?? 0}"
+      />
+    </p>
+    <p>
+      <label for="description">Description</label><br /><textarea
+        id="description"
+        name="description"
+        rows="3"
+        cols="60"
+        maxlength="2000"
+      >
+${item?.description ?? ''}</textarea>
+    </p>
+    <p><button type="submit">${submit}</button></p>
+  </form>`;
 }
 
 function itemDetails(item: ItemResponse): SafeHtml {
-  return html`<dl><dt>Quantity</dt><dd>${item.quantity}</dd><dt>Description</dt><dd>${item.description}</dd></dl>`;
+  return html`<dl>
+    <dt>Quantity</dt>
+    <dd>${item.quantity}</dd>
+    <dt>Description</dt>
+    <dd>${item.description}</dd>
+  </dl>`;
 }

@@ -1,4 +1,14 @@
-import { Controller, ForbiddenException, Get, Inject, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import {
+  Controller,
+  ForbiddenException,
+  Get,
+  Inject,
+  Post,
+  Req,
+  Res,
+  UseFilters,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { LoginThrottleGuard } from '../auth/login-throttle.guard';
@@ -86,14 +96,42 @@ export class AdminLoginController {
   private showForm(request: AdminRequest, reply: FastifyReply, status: number, error?: string): void {
     const csrf = this.http.csrfField(request, reply);
     const fields = this.isLoginService
-      ? html`<p><label for="username">Username</label><br><input id="username" name="username" autocomplete="username" required></p>
-         <p><label for="password">Password</label><br><input id="password" name="password" type="password" autocomplete="current-password" required></p>`
-      : html`<p>This service does not issue tokens. Paste an access token of a user with the
-           <code>admin</code> role, issued by the login service (<code>POST /api/token/</code>).</p>
-         <p><label for="token">Access token</label><br><textarea id="token" name="token" rows="4" cols="60" required></textarea></p>`;
+      ? html`<p>
+            <label for="username">Username</label><br /><input
+              id="username"
+              name="username"
+              autocomplete="username"
+              required
+            />
+          </p>
+          <p>
+            <label for="password">Password</label><br /><input
+              id="password"
+              name="password"
+              type="password"
+              autocomplete="current-password"
+              required
+            />
+          </p>`
+      : html`<p>
+            This service does not issue tokens. Paste an access token of a user with the
+            <code>admin</code> role, issued by the login service (<code>POST /api/token/</code>).
+          </p>
+          <p>
+            <label for="token">Access token</label><br /><textarea
+              id="token"
+              name="token"
+              rows="4"
+              cols="60"
+              required
+            ></textarea>
+          </p>`;
     const page = layout(
       { title: 'Log in', serviceName: this.settings.serviceName, error },
-      html`<form method="post" action="/admin/login">${csrf}${fields}<p><button type="submit">Log in</button></p></form>`,
+      html`<form method="post" action="/admin/login">
+        ${csrf}${fields}
+        <p><button type="submit">Log in</button></p>
+      </form>`,
     );
     this.http.send(reply, page, status);
   }

@@ -44,7 +44,8 @@ export class AdminSessionGuard implements CanActivate {
       if (!user) throw new UnauthorizedException('log in first');
       session = { ...session, username: user.username, roles: user.roles };
     }
-    if (!session.roles.includes(ADMIN_ROLE)) throw new ForbiddenException('the console is for admin users only');
+    if (!session.roles.includes(ADMIN_ROLE))
+      throw new ForbiddenException('the console is for admin users only');
     if (request.method !== 'GET' && request.method !== 'HEAD' && !this.http.csrfValid(request)) {
       throw new ForbiddenException(CSRF_REFUSED);
     }

@@ -6,9 +6,9 @@ import { DataSource } from 'typeorm';
 import { Public } from '../platform/public.decorator';
 import { Settings, SETTINGS } from '../settings/settings';
 import { OutboxRelay } from '../sync/outbox-relay.service';
-import { OutboxBacklog, SyncMetrics } from '../sync/sync.metrics';
-import { SyncRegistry } from '../sync/sync.registry';
+import { OutboxBacklog } from '../sync/sync.metrics';
 import { AdminErrorFilter } from './admin-error.filter';
+import { AdminFeatures } from './admin-features';
 import { AdminHttp, AdminRequest } from './admin-http';
 import { sendPage } from './admin-page';
 import { AdminSessionGuard } from './admin-session.guard';
@@ -30,8 +30,7 @@ export class AdminSyncController {
   constructor(
     @Inject(SETTINGS) private readonly settings: Settings,
     private readonly http: AdminHttp,
-    private readonly registry: SyncRegistry,
-    private readonly metrics: SyncMetrics,
+    private readonly features: AdminFeatures,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
@@ -44,34 +43,82 @@ export class AdminSyncController {
     } catch (failure) {
       error = `the outbox cannot be read: ${(failure as Error).message.split('\n')[0]}`;
     }
-    const masters = this.registry.masterIds.sort().map((cqrsId) => {
+    const masters = this.features.syncRegistry.masterIds.sort().map((cqrsId) => {
       const pending = backlog.find((row) => row.cqrsId === cqrsId);
-      const published = this.metrics.lastPublished(cqrsId);
-      return html`<tr><th scope="row"><code>${cqrsId}</code></th><td data-outbox-depth="${cqrsId}">${pending?.depth ?? 0}</td>
+      const published = this.features.syncMetrics.lastPublished(cqrsId);
+      return html`<tr>
+        <th scope="row"><code>${cqrsId}</code></th>
+        <td data-outbox-depth="${cqrsId}">${pending?.depth ?? 0}</td>
         <td>${pending ? `${pending.oldestAgeSeconds.toFixed(1)} s` : '-'}</td>
-        <td>${published ? `${(published.lagSeconds ?? 0).toFixed(3)} s at ${published.at.toISOString()}` : 'nothing published since start'}</td></tr>`;
+        <td>
+          ${published ? `${(published.lagSeconds ?? 0).toFixed(3)} s at ${published.at.toISOString()}` : 'nothing published since start'}
+        </td>
+      </tr>`;
     });
-    const replicas = this.registry.replicaIds.sort().map((cqrsId) => {
-      const applied = this.metrics.lastApplied(cqrsId);
-      return html`<tr><th scope="row"><code>${cqrsId}</code></th>
-        <td>${applied ? `${applied.revision ?? '?'} at ${applied.at.toISOString()}` : 'nothing applied since start'}</td></tr>`;
+    const replicas = this.features.syncRegistry.replicaIds.sort().map((cqrsId) => {
+      const applied = this.features.syncMetrics.lastApplied(cqrsId);
+      return html`<tr>
+        <th scope="row"><code>${cqrsId}</code></th>
+        <td>
+          ${applied ? `${applied.revision ?? '?'} at ${applied.at.toISOString()}` : 'nothing applied since start'}
+        </td>
+      </tr>`;
     });
     sendPage(
       this.http,
       request,
       reply,
       { title: 'Sync', current: PATH, serviceName: this.settings.serviceName, error },
-      () => html`
-      <h2>Masters (outbox and relay)</h2>
-      <table><caption>Changes waiting to be published, per cqrs_id</caption>
-        <thead><tr><th scope="col">cqrs_id</th><th scope="col">Outbox depth</th><th scope="col">Oldest waiting</th><th scope="col">Last relay lag</th></tr></thead>
-        <tbody>${masters.length ? masters : html`<tr><td colspan="4">this service masters nothing</td></tr>`}</tbody></table>
-      <h2>Replicas</h2>
-      <table><caption>Last revision applied, per cqrs_id</caption>
-        <thead><tr><th scope="col">cqrs_id</th><th scope="col">Last applied revision</th></tr></thead>
-        <tbody>${replicas.length ? replicas : html`<tr><td colspan="2">this service replicates nothing</td></tr>`}</tbody></table>
-      <p>A diff against a replica and its repair run from the command line:
-        <code>npm run cli -- sync:diff &lt;cqrs_id&gt; --replica &lt;queue&gt;</code> and <code>sync:repair</code> (see the README).</p>`,
+      () =>
+        html` <h2>Masters (outbox and relay)</h2>
+          <table>
+            <caption>
+              Changes waiting to be published, per cqrs_id
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">cqrs_id</th>
+                <th scope="col">Outbox depth</th>
+                <th scope="col">Oldest waiting</th>
+                <th scope="col">Last relay lag</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${
+                masters.length
+                  ? masters
+                  : html`<tr>
+                      <td colspan="4">this service masters nothing</td>
+                    </tr>`
+              }
+            </tbody>
+          </table>
+          <h2>Replicas</h2>
+          <table>
+            <caption>
+              Last revision applied, per cqrs_id
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">cqrs_id</th>
+                <th scope="col">Last applied revision</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${
+                replicas.length
+                  ? replicas
+                  : html`<tr>
+                      <td colspan="2">this service replicates nothing</td>
+                    </tr>`
+              }
+            </tbody>
+          </table>
+          <p>
+            A diff against a replica and its repair run from the command line:
+            <code>npm run cli -- sync:diff &lt;cqrs_id&gt; --replica &lt;queue&gt;</code> and
+            <code>sync:repair</code> (see the README).
+          </p>`,
     );
   }
 }

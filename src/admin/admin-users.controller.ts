@@ -1,4 +1,15 @@
-import { Controller, Get, Inject, Param, ParseUUIDPipe, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Inject,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Req,
+  Res,
+  UseFilters,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { User } from '../auth/user.entity';
@@ -39,26 +50,59 @@ export class AdminUsersController {
   @Get()
   async list(@Req() request: AdminRequest, @Res() reply: FastifyReply): Promise<void> {
     if (!this.isLoginService) {
-      return this.page(request, reply, () =>
-        html`<p>Users are mastered by the login service and replicated here (read-only): create,
-          deactivate them and change their roles in the login service's console.</p>`,
+      return this.page(
+        request,
+        reply,
+        () =>
+          html`<p>
+            Users are mastered by the login service and replicated here (read-only): create, deactivate them
+            and change their roles in the login service's console.
+          </p>`,
       );
     }
     const search = searchOf(request);
     const offset = offsetOf(request);
     const { count, users } = await this.users.list({ search, limit: PAGE_SIZE, offset });
-    return this.page(request, reply, (csrf) => html`
-      ${searchForm(PATH, search, 'Search users by username')}
-      <table><caption>${count} users</caption>
-        <thead><tr><th scope="col">Username</th><th scope="col">Active</th><th scope="col">Roles</th><th scope="col">Created</th><th scope="col">Actions</th></tr></thead>
-        <tbody>${users.map((user) => userRow(user, csrf))}</tbody></table>
-      ${pager(PATH, search, offset, count)}
-      <h2 id="create">Create a user</h2>
-      <form method="post" action="${PATH}">${csrf}
-        <label for="new-username">Username</label> <input id="new-username" name="username" required autocomplete="off">
-        <label for="new-password">Password (8 characters or more)</label> <input id="new-password" name="password" type="password" minlength="8" required autocomplete="new-password">
-        <label for="new-roles">Roles (comma separated)</label> <input id="new-roles" name="roles" autocomplete="off">
-        <button type="submit">Create</button></form>`);
+    return this.page(
+      request,
+      reply,
+      (csrf) =>
+        html` ${searchForm(PATH, search, 'Search users by username')}
+          <table>
+            <caption>
+              ${count} users
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Username</th>
+                <th scope="col">Active</th>
+                <th scope="col">Roles</th>
+                <th scope="col">Created</th>
+                <th scope="col">Actions</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${users.map((user) => userRow(user, csrf))}
+            </tbody>
+          </table>
+          ${pager(PATH, search, offset, count)}
+          <h2 id="create">Create a user</h2>
+          <form method="post" action="${PATH}">
+            ${csrf} <label for="new-username">Username</label>
+            <input id="new-username" name="username" required autocomplete="off" />
+            <label for="new-password">Password (8 characters or more)</label>
+            <input
+              id="new-password"
+              name="password"
+              type="password"
+              minlength="8"
+              required
+              autocomplete="new-password"
+            />
+            <label for="new-roles">Roles (comma separated)</label>
+            <input id="new-roles" name="roles" autocomplete="off" /> <button type="submit">Create</button>
+          </form>`,
+    );
   }
 
   @Post()
@@ -66,7 +110,11 @@ export class AdminUsersController {
     const form = this.http.form(request);
     const username = field(form, 'username');
     try {
-      await this.users.create({ username, password: field(form, 'password'), roles: rolesOf(field(form, 'roles')) });
+      await this.users.create({
+        username,
+        password: field(form, 'password'),
+        roles: rolesOf(field(form, 'roles')),
+      });
     } catch (error) {
       return this.page(request, reply, () => html`<p><a href="${PATH}">Back to the users</a></p>`, {
         error: `user not created: ${(error as Error).message}`,
@@ -129,13 +177,26 @@ function rolesOf(text: string): string[] {
 
 function userRow(user: User, csrf: SafeHtml): SafeHtml {
   const rolesId = `roles-${user.id}`;
-  return html`<tr><td>${user.username}</td><td>${user.isActive ? 'yes' : 'no'}</td>
-    <td><form method="post" action="${PATH}/${user.id}/roles">${csrf}
-      <label for="${rolesId}" class="visually-hidden">Roles of ${user.username}</label>
-      <input id="${rolesId}" name="roles" value="${user.roles.join(', ')}" size="20">
-      <button type="submit">Save roles</button></form></td>
+  return html`<tr>
+    <td>${user.username}</td>
+    <td>${user.isActive ? 'yes' : 'no'}</td>
+    <td>
+      <form method="post" action="${PATH}/${user.id}/roles">
+        ${csrf}
+        <label for="${rolesId}" class="visually-hidden">Roles of ${user.username}</label>
+        <input id="${rolesId}" name="roles" value="${user.roles.join(', ')}" size="20" />
+        <button type="submit">Save roles</button>
+      </form>
+    </td>
     <td>${user.createdAt.toISOString()}</td>
-    <td><form method="post" action="${PATH}/${user.id}/active">${csrf}
-      <input type="hidden" name="active" value="${String(!user.isActive)}">
-      <button type="submit" aria-label="${user.isActive ? 'Deactivate' : 'Reactivate'} ${user.username}">${user.isActive ? 'Deactivate' : 'Reactivate'}</button></form></td></tr>`;
+    <td>
+      <form method="post" action="${PATH}/${user.id}/active">
+        ${csrf}
+        <input type="hidden" name="active" value="${String(!user.isActive)}" />
+        <button type="submit" aria-label="${user.isActive ? 'Deactivate' : 'Reactivate'} ${user.username}">
+          ${user.isActive ? 'Deactivate' : 'Reactivate'}
+        </button>
+      </form>
+    </td>
+  </tr>`;
 }

@@ -1,18 +1,15 @@
-import { DynamicModule, Module, Provider, Type } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
-import { IN_PROCESS_BROKER } from '../bus/bus.constants';
-import { AmqpDeadLetterQueue, InProcessDeadLetterQueue } from '../bus/dead-letters';
-import { InProcessBroker } from '../bus/in-process.broker';
+import { DynamicModule, Module, Provider } from '@nestjs/common';
+import {
+  AmqpDeadLetterQueue,
+  DeadLetter,
+  DeadLetterQueue,
+  InProcessDeadLetterQueue,
+} from '../bus/dead-letters';
 import { RetrySeal } from '../bus/retry-seal';
-import { ItemsService } from '../items/items.service';
-import { JobHistory } from '../jobs/job-history.service';
-import { JobRegistry } from '../jobs/job-registry';
-import { JobRunner } from '../jobs/job-runner.service';
-import { SyncMetrics } from '../sync/sync.metrics';
-import { SyncRegistry } from '../sync/sync.registry';
 import { ADMIN_DEAD_LETTERS, AdminDeadLettersController } from './admin-dead-letters.controller';
 import { Settings } from '../settings/settings';
 import { AdminErrorFilter } from './admin-error.filter';
+import { AdminFeatures } from './admin-features';
 import { AdminHttp } from './admin-http';
 import { AdminItemsController } from './admin-items.controller';
 import { AdminJobsController } from './admin-jobs.controller';
@@ -21,27 +18,39 @@ import { AdminSessionGuard } from './admin-session.guard';
 import { AdminSyncController } from './admin-sync.controller';
 import { AdminUsersController } from './admin-users.controller';
 
-/**
- * A service that lives in a feature module, found wherever it is: the console uses the
- * features' own instances (importing their dynamic modules again would build second ones).
- */
-function fromFeature(service: Type | symbol): Provider {
-  return {
-    provide: service,
-    inject: [ModuleRef],
-    useFactory: (moduleRef: ModuleRef): unknown => moduleRef.get(service, { strict: false }),
-  };
+/** The in-process bus's queues, reached once the app is up (the broker is the bus module's). */
+class LazyInProcessDeadLetterQueue implements DeadLetterQueue {
+  private queue: DeadLetterQueue | null = null;
+
+  constructor(private readonly create: () => DeadLetterQueue) {}
+
+  list(queue: string, limit: number): Promise<DeadLetter[]> {
+    return this.resolved.list(queue, limit);
+  }
+  replay(queue: string, limit: number): Promise<number> {
+    return this.resolved.replay(queue, limit);
+  }
+  purge(queue: string): Promise<number> {
+    return this.resolved.purge(queue);
+  }
+  async close(): Promise<void> {}
+
+  private get resolved(): DeadLetterQueue {
+    return (this.queue ??= this.create());
+  }
 }
 
 /** The same DeadLetterQueue as `bus:dlq` on RabbitMQ; the in-process bus's own queues otherwise. */
 function deadLetterQueue(settings: Settings): Provider {
   return {
     provide: ADMIN_DEAD_LETTERS,
-    inject: [ModuleRef],
-    useFactory: (moduleRef: ModuleRef) => {
+    inject: [AdminFeatures],
+    useFactory: (features: AdminFeatures) => {
       const seal = new RetrySeal(settings.secretKey);
       if (settings.amqpUrl) return new AmqpDeadLetterQueue(settings.amqpUrl, seal);
-      return new InProcessDeadLetterQueue(moduleRef.get<InProcessBroker>(IN_PROCESS_BROKER, { strict: false }), seal);
+      return new LazyInProcessDeadLetterQueue(
+        () => new InProcessDeadLetterQueue(features.inProcessBroker!, seal),
+      );
     },
   };
 }
@@ -63,15 +72,7 @@ export class AdminModule {
         AdminJobsController,
         AdminSyncController,
       ],
-      providers: [
-        AdminHttp,
-        AdminSessionGuard,
-        AdminErrorFilter,
-        deadLetterQueue(settings),
-        ...[ItemsService, JobRegistry, JobHistory, JobRunner, SyncRegistry, SyncMetrics].map((service) =>
-          fromFeature(service),
-        ),
-      ],
+      providers: [AdminHttp, AdminSessionGuard, AdminErrorFilter, AdminFeatures, deadLetterQueue(settings)],
     };
   }
 }

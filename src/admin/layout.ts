@@ -41,22 +41,44 @@ export interface PageOptions {
 export function layout(options: PageOptions, content: SafeHtml): SafeHtml {
   const { session } = options;
   const navigation = session
-    ? html`<nav aria-label="Console sections"><ul>${SECTIONS.map(
-        (section) =>
-          html`<li><a href="${section.path}"${section.path === options.current ? html` aria-current="page"` : ''}>${section.label}</a></li>`,
-      )}</ul></nav>
-      <form method="post" action="/admin/logout">${options.csrf}<span>${session.username}</span>
-        <button type="submit">Log out</button></form>`
+    ? html`<nav aria-label="Console sections">
+          <ul>
+            ${SECTIONS.map(
+              (section) =>
+                html`<li>
+                  <a
+                    href="${section.path}"
+                    ${section.path === options.current ? html` aria-current="page"` : ''}
+                    >${section.label}</a
+                  >
+                </li>`,
+            )}
+          </ul>
+        </nav>
+        <form method="post" action="/admin/logout">
+          ${options.csrf}<span>${session.username}</span> <button type="submit">Log out</button>
+        </form>`
     : '';
   return html`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${options.title} · ${options.serviceName} admin</title><style>${new SafeHtml(STYLE)}</style></head>
-<body><a class="skip" href="#main">Skip to content</a>
-<header><a href="/admin">${options.serviceName} admin</a>${navigation}</header>
-<main id="main"><h1>${options.title}</h1>
-${options.notice ? html`<p class="notice" role="status">${options.notice}</p>` : ''}
-${options.error ? html`<p class="error" role="alert">${options.error}</p>` : ''}
-${content}</main></body></html>`;
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width,initial-scale=1" />
+        <title>${options.title} · ${options.serviceName} admin</title>
+        <style>
+          ${new SafeHtml(STYLE)}
+        </style>
+      </head>
+      <body>
+        <a class="skip" href="#main">Skip to content</a>
+        <header><a href="/admin">${options.serviceName} admin</a>${navigation}</header>
+        <main id="main">
+          <h1>${options.title}</h1>
+          ${options.notice ? html`<p class="notice" role="status">${options.notice}</p>` : ''}
+          ${options.error ? html`<p class="error" role="alert">${options.error}</p>` : ''} ${content}
+        </main>
+      </body>
+    </html>`;
 }
 
 /** `?notice=` carried through a redirect after a form post. */

@@ -4,8 +4,9 @@ import { PAGE_SIZE } from './admin-page';
 /** A GET search form: works without JavaScript and keeps the search in the address. */
 export function searchForm(path: string, search: string, label: string): SafeHtml {
   return html`<form method="get" action="${path}" role="search">
-    <label for="search">${label}</label> <input id="search" name="search" type="search" value="${search}">
-    <button type="submit">Search</button></form>`;
+    <label for="search">${label}</label> <input id="search" name="search" type="search" value="${search}" />
+    <button type="submit">Search</button>
+  </form>`;
 }
 
 /** Previous/next links over fixed-size pages. */
