@@ -38,5 +38,6 @@ function messageOf(error: HttpException): string {
   const body = error.getResponse();
   if (typeof body === 'string') return body;
   const message = (body as { message?: unknown }).message;
-  return Array.isArray(message) ? message.join('; ') : String(message ?? error.message);
+  if (Array.isArray(message)) return message.join('; ');
+  return typeof message === 'string' ? message : error.message;
 }
