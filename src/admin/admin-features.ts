@@ -1,6 +1,7 @@
 import { Injectable, Type } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { IN_PROCESS_BROKER } from '../bus/bus.constants';
+import { BusClient } from '../bus/bus.client';
 import { InProcessBroker } from '../bus/in-process.broker';
 import { ItemsService } from '../items/items.service';
 import { JobHistory } from '../jobs/job-history.service';
@@ -36,6 +37,9 @@ export class AdminFeatures {
   }
   get syncMetrics(): SyncMetrics {
     return this.find(SyncMetrics);
+  }
+  get bus(): BusClient {
+    return this.find(BusClient as unknown as Type<BusClient>);
   }
   /** Null when the service runs on RabbitMQ. */
   get inProcessBroker(): InProcessBroker | null {

@@ -7,7 +7,7 @@ import { AdminBrowser, screenshot, seriousViolations } from '../support/admin-br
 import { ADMIN_PROBE_TOPIC, AdminProbe, AdminProbeModule } from '../support/admin-probe.module';
 import { requireBroker, uniqueName, waitFor } from '../support/broker';
 import { requireChromium } from '../support/browser';
-import { testDatabases, truncateTables } from '../support/database';
+import { sqliteDatabase, testDatabases, truncateTables } from '../support/database';
 import { FaultProxy } from '../support/fault-proxy';
 import { PrivateVhost } from '../support/private-vhost';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -239,6 +239,37 @@ describeBrowser.each(testDatabases().map((database) => [database.name, database]
           );
         },
       );
+
+    // A replica service of `item` that started after the items above were written has none of them.
+    if (name === 'postgres')
+      (withBroker ? it : it.skip)('diffs against a replica and repairs it from the page', async () => {
+        const replicaQueue = uniqueName('admin-replica');
+        const replica = await startTestApp({
+          DATABASE_URL: sqliteDatabase().url(),
+          AMQP_URL: vhost.url(),
+          ITEMS_SYNC: 'replica',
+          SERVICE_NAME: replicaQueue,
+        });
+        try {
+          const differences = async () => {
+            await page.goto(`${origin}/admin/sync?cqrs_id=item&replica=${replicaQueue}`);
+            return Number(await page.locator('#diff-result').getAttribute('data-differences'));
+          };
+          const before = await differences();
+          expect(before).toBeGreaterThan(0);
+          expect(await text(page.getByRole('table', { name: /^Differences/ }))).toContain(
+            'missing on the replica',
+          );
+          await expectAccessible('sync-diff');
+          await clickAndLoad(page.getByRole('button', { name: `Repair ${before} difference(s)` }));
+          expect(await text(page.getByRole('status'))).toBe(
+            `repair of item on ${replicaQueue}: queued ${before} SYNC and 0 DELETE`,
+          );
+          await waitFor('the replica repaired', async () => (await differences()) === 0, 30_000);
+        } finally {
+          await replica.close();
+        }
+      });
 
     it('reads without JavaScript, and logs out', async () => {
       const plain = await AdminBrowser.launch(chromiumPath!, { javaScript: false });
