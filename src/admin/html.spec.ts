@@ -11,11 +11,9 @@ describe(html.name, () => {
 
   it('inserts nested fragments and lists as they are, and skips empty values', () => {
     const rows = ['a&b', 'c'].map((text) => html`<li>${text}</li>`);
-    expect(
-      html`<ul>
-        ${rows}${null}${undefined}${false}${0}
-      </ul>`.value,
-    ).toBe('<ul><li>a&amp;b</li><li>c</li>0</ul>');
+    // prettier-ignore
+    const list = html`<ul>${rows}${null}${undefined}${false}${0}</ul>`;
+    expect(list.value).toBe('<ul><li>a&amp;b</li><li>c</li>0</ul>');
     expect(html`${new SafeHtml('<b>kept</b>')}`.value).toBe('<b>kept</b>');
   });
 });
