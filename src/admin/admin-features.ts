@@ -9,6 +9,7 @@ import { JobRegistry } from '../jobs/job-registry';
 import { JobRunner } from '../jobs/job-runner.service';
 import { SyncMetrics } from '../sync/sync.metrics';
 import { SyncRegistry } from '../sync/sync.registry';
+import { SyncedUsersService } from '../users/synced-users.service';
 
 /**
  * The features' own service instances, found where their modules put them. Importing the
@@ -22,6 +23,10 @@ export class AdminFeatures {
 
   get items(): ItemsService {
     return this.find(ItemsService);
+  }
+  /** Only on a verify-only service (JWT_SIGN_KEY=0), which keeps a replica of the users. */
+  get syncedUsers(): SyncedUsersService {
+    return this.find(SyncedUsersService);
   }
   get jobRegistry(): JobRegistry {
     return this.find(JobRegistry);

@@ -17,6 +17,7 @@ import { UsersService } from '../auth/users.service';
 import { Public } from '../platform/public.decorator';
 import { Settings, SETTINGS } from '../settings/settings';
 import { AdminErrorFilter } from './admin-error.filter';
+import { AdminFeatures } from './admin-features';
 import { AdminHttp, AdminRequest, field } from './admin-http';
 import { offsetOf, PAGE_SIZE, searchOf, sendPage } from './admin-page';
 import { AdminSessionGuard } from './admin-session.guard';
@@ -28,8 +29,8 @@ const PATH = '/admin/users';
 
 /**
  * Users of the login service, through UsersService (so every change is published to the other
- * services by data sync). A verify-only service only holds a replica of them: it shows where
- * they are managed instead.
+ * services by data sync). A verify-only service only holds a replica of them: it lists that,
+ * read-only.
  */
 @ApiExcludeController()
 @Public()
@@ -43,25 +44,25 @@ export class AdminUsersController {
     @Inject(SETTINGS) private readonly settings: Settings,
     private readonly http: AdminHttp,
     private readonly users: UsersService,
+    private readonly features: AdminFeatures,
   ) {
     this.isLoginService = settings.jwtSignKey !== false;
   }
 
   @Get()
   async list(@Req() request: AdminRequest, @Res() reply: FastifyReply): Promise<void> {
-    if (!this.isLoginService) {
-      return this.page(
-        request,
-        reply,
-        () =>
-          html`<p>
-            Users are mastered by the login service and replicated here (read-only): create, deactivate them
-            and change their roles in the login service's console.
-          </p>`,
-      );
-    }
     const search = searchOf(request);
     const offset = offsetOf(request);
+    if (!this.isLoginService) {
+      const replica = await this.features.syncedUsers.list({ search, limit: PAGE_SIZE, offset });
+      // prettier-ignore
+      return this.page(request, reply, () => html`<p>Users are mastered by the login service and replicated here (read-only): create, deactivate them and change their roles in the login service's console.</p>
+        ${searchForm(PATH, search, 'Search users by username')}
+        <table><caption>${replica.count} users (replica)</caption>
+          <thead><tr><th scope="col">Username</th><th scope="col">Active</th><th scope="col">Roles</th><th scope="col">Joined</th></tr></thead>
+          <tbody>${replica.users.map((user) => html`<tr><td>${user.username}</td><td>${user.isActive ? 'yes' : 'no'}</td><td>${user.roles.join(', ')}</td><td>${user.dateJoined?.toISOString() ?? ''}</td></tr>`)}</tbody></table>
+        ${pager(PATH, search, offset, replica.count)}`);
+    }
     const { count, users } = await this.users.list({ search, limit: PAGE_SIZE, offset });
     return this.page(
       request,

@@ -59,7 +59,12 @@ describe('admin console: off by default, and on a verify-only service', () => {
     expect(session).toMatch(/; Path=\/admin; Max-Age=28800; HttpOnly; SameSite=Strict; Secure$/);
     const users = await verifyOnly.request('/admin/users', { headers: { cookie: session!.split(';')[0] } });
     expect(users.status).toBe(200);
-    expect(await users.text()).toContain('mastered by the login service');
+    const page = await users.text();
+    expect(page).toContain('mastered by the login service');
+    // The replica of the login service's users, read-only: no forms that would change them.
+    expect(page).toMatch(/<caption>\d+ users \(replica\)<\/caption>/);
+    expect(page).not.toContain('Deactivate');
+    expect(page).not.toContain('Create a user');
   });
 
   it('refuses a token without the admin role, and one that does not verify', async () => {
