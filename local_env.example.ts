@@ -35,6 +35,10 @@ const localEnv: Record<string, string | number | boolean | null> = {
   // JWT_CLAIM_USER_ID: 'sub',
   // JWT_CLAIM_USERNAME: 'preferred_username',
   // JWT_CLAIM_ROLES: 'realm_access.roles,resource_access.orders-api.roles',  // auth0: '["https://example.com/roles"]'
+
+  // Admin console at /admin (README "Admin console"): on in DEBUG, off otherwise.
+  // ADMIN_ENABLED: true,
+  // ADMIN_SESSION_TTL: '8h',
 };
 
 export default localEnv;

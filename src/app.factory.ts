@@ -18,7 +18,7 @@ export async function createApp(
   const nestLogger = new PinoLoggerService(logger);
   for (const warning of settings.warnings) logger.warn(`settings: ${warning}`);
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot(settings, modules),
+    AppModule.forRoot(settings, [...modules, ...(await consoleModules(settings))]),
     createHttpAdapter(settings, logger),
     // Start-up errors reach main.ts as exceptions, so it can print one line instead of Nest exiting.
     { logger: nestLogger, abortOnError: false },
@@ -29,4 +29,11 @@ export async function createApp(
   // Replicas bind the service queue to the `cqrs` exchange; their deliveries go to data sync.
   connectSync(app, bus);
   return app;
+}
+
+/** The admin console, imported only when it is on: when off, not one of its files is loaded. */
+async function consoleModules(settings: Settings): Promise<DynamicModule[]> {
+  if (!settings.admin.enabled) return [];
+  const { AdminModule } = await import('./admin/admin.module');
+  return [AdminModule.forRoot(settings)];
 }

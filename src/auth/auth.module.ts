@@ -67,7 +67,16 @@ export class AuthModule {
         { provide: PASSWORD_HASHER, useFactory: () => new PasswordHasher() },
         { provide: APP_GUARD, useClass: JwtAuthGuard },
       ],
-      exports: [TokenService, JwtKeysService, UsersService, RefreshTokensService, RefusedUsers, JwtModule],
+      exports: [
+        TokenService,
+        JwtKeysService,
+        UsersService,
+        RefreshTokensService,
+        RefusedUsers,
+        JwtModule,
+        // The admin console's login form counts its attempts with /api/token/'s.
+        LOGIN_ATTEMPTS_STORE,
+      ],
     };
   }
 }

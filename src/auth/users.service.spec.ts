@@ -47,6 +47,32 @@ describe(UsersService.name, () => {
     await expect(createUser(users, overrides)).rejects.toThrow(message);
   });
 
+  it('lists users by username, searching any case with _ taken literally, a page at a time', async () => {
+    const tag = `list${Date.now().toString(36)}`;
+    for (const name of [`${tag}_b`, `${tag}_a`, `${tag}%c`, `x${tag.toUpperCase()}d`])
+      await createUser(users, { username: name.replace('%', '.') });
+    const all = await users.list({ search: tag, limit: 10, offset: 0 });
+    expect(all.count).toBe(4);
+    expect(all.users.map((user) => user.username)).toEqual([
+      `${tag}.c`,
+      `${tag}_a`,
+      `${tag}_b`,
+      `x${tag.toUpperCase()}d`,
+    ]);
+    expect((await users.list({ search: `${tag}_`, limit: 10, offset: 0 })).count).toBe(2);
+    const second = await users.list({ search: tag, limit: 2, offset: 2 });
+    expect(second.users.map((user) => user.username)).toEqual([`${tag}_b`, `x${tag.toUpperCase()}d`]);
+  });
+
+  it('replaces the roles, refusing a badly formed one', async () => {
+    const created = await createUser(users, { roles: ['admin'] });
+    expect((await users.setRoles(created.id, ['items:write', 'items:write']))?.roles).toEqual([
+      'items:write',
+    ]);
+    await expect(users.setRoles(created.id, ['Not Valid'])).rejects.toThrow('role "Not Valid" must be');
+    expect(await users.setRoles('00000000-0000-4000-8000-000000000000', [])).toBeNull();
+  });
+
   describe('authenticate: every outcome costs exactly one key derivation', () => {
     it.each([
       [

@@ -12,6 +12,17 @@ export const PASSWORD_HASHER = Symbol('PASSWORD_HASHER');
 export const USERNAME_PATTERN = /^[\w.@+-]{1,150}$/;
 export const ROLE_PATTERN = /^[a-z][a-z0-9_:.-]{0,63}$/;
 
+export interface UserListQuery {
+  readonly search?: string;
+  readonly limit: number;
+  readonly offset: number;
+}
+
+export interface UserPage {
+  readonly count: number;
+  readonly users: User[];
+}
+
 export interface NewUser {
   readonly username: string;
   readonly password: string;
@@ -104,6 +115,31 @@ export class UsersService {
     const removed = await this.writer.delete(id);
     if (removed) this.refused?.refuse(id);
     return removed;
+  }
+
+  /** A page of users by username, those containing `search` (any case) when given. */
+  async list(query: UserListQuery): Promise<UserPage> {
+    const builder = this.users
+      .createQueryBuilder('account')
+      .orderBy('account.username', 'ASC')
+      .take(query.limit)
+      .skip(query.offset);
+    if (query.search) {
+      builder.where("LOWER(account.username) LIKE :pattern ESCAPE '\\'", {
+        pattern: `%${query.search.toLowerCase().replace(/[\\%_]/g, (char) => `\\${char}`)}%`,
+      });
+    }
+    const [users, count] = await builder.getManyAndCount();
+    return { count, users };
+  }
+
+  /** Replaces a user's roles; they reach the other services through data sync like any change. */
+  async setRoles(id: string, roles: readonly string[]): Promise<User | null> {
+    const unique = [...new Set(roles)];
+    const badRole = unique.find((role) => !ROLE_PATTERN.test(role));
+    if (badRole !== undefined)
+      throw new Error(`role "${badRole}" must be lower-case letters, digits or _:.-`);
+    return this.writer.update(id, { roles: unique });
   }
 
   /** The user if it exists and may still log in (checked again on every refresh). */

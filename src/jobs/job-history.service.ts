@@ -52,6 +52,11 @@ export class JobHistory {
     return this.runs.findOne({ where: { jobName }, order: { startedAt: 'DESC' } });
   }
 
+  /** The job's last `limit` runs, newest first (the admin console's history). */
+  recent(jobName: string, limit: number): Promise<JobRun[]> {
+    return this.runs.find({ where: { jobName }, order: { startedAt: 'DESC' }, take: limit });
+  }
+
   async lastSuccessAt(jobName: string): Promise<Date | null> {
     const run = await this.runs.findOne({
       where: { jobName, outcome: 'succeeded' },

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { parseAdminSettings } from './admin.schema';
 import { parseAuthSettings } from './auth.schema';
 import { EnvReader, RawEnv } from './env-reader';
 import { SettingsError } from './settings-error';
@@ -61,6 +62,7 @@ export function parseSettings(raw: RawEnv, defaults: SchemaDefaults): Settings {
     sync: parseSyncSettings(env),
     jobs: parseJobsSettings(env),
     observability: parseObservabilitySettings(env, { packageName: defaults.serviceName, serviceName }),
+    admin: parseAdminSettings(env, debug),
     warnings: Object.freeze(warnings),
   });
 }

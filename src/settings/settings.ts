@@ -1,3 +1,4 @@
+import { AdminSettings } from './admin.schema';
 import { AuthSettings } from './auth.schema';
 import { BusSettings } from './bus.schema';
 import { SyncSettings } from './sync.schema';
@@ -54,6 +55,8 @@ export interface Settings {
   readonly jobs: JobsSettings;
   /** The metrics prefix and OpenTelemetry tracing (off unless OTEL_TRACES_EXPORTER is set). */
   readonly observability: ObservabilitySettings;
+  /** The operator console at /admin (ADMIN_ENABLED, ADMIN_SESSION_TTL). */
+  readonly admin: AdminSettings;
   /** Warnings found while loading; logged once the logger exists. */
   readonly warnings: readonly string[];
 }

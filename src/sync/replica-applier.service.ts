@@ -87,7 +87,8 @@ export class ReplicaApplier {
   async apply(body: CqrsBody): Promise<ApplyResult> {
     const event = this.prepare(body);
     const result = await this.batcher.submit(`${body.cqrs_id}:${String(event.pk)}`, event);
-    if (result.kind === 'applied') this.metrics.onApplied(body.cqrs_id, body.signal_type);
+    if (result.kind === 'applied')
+      this.metrics.onApplied(body.cqrs_id, body.signal_type, event.revision ?? undefined);
     else {
       this.metrics.onDropped(body.cqrs_id, result.reason);
       const log = `${body.signal_type} ${body.cqrs_id} ${String(event.pk)} r${event.revision ?? '?'} dropped as ${result.reason}: ${result.detail}`;

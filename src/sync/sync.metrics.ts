@@ -9,6 +9,15 @@ export interface OutboxBacklog {
   readonly oldestAgeSeconds: number;
 }
 
+/** The latest relay publish or replica apply of one `cqrs_id` in this process (the admin console). */
+export interface LatestSyncEvent {
+  readonly at: Date;
+  /** Publish: seconds from the outbox write to the broker's confirm. */
+  readonly lagSeconds?: number;
+  /** Apply: the instance's revision that was applied. */
+  readonly revision?: number;
+}
+
 /** Why a replica did not apply an event. */
 export type DropReason = 'stale' | 'duplicate';
 
@@ -21,6 +30,8 @@ export class SyncMetrics {
   private readonly retriedTotal?: Counter<'cqrs_id'>;
   private readonly deadLetteredTotal?: Counter<'cqrs_id' | 'reason'>;
   private readonly relayLag?: Histogram<'cqrs_id'>;
+  private readonly latestPublished = new Map<string, LatestSyncEvent>();
+  private readonly latestApplied = new Map<string, LatestSyncEvent>();
 
   /** `masterIds`: the `cqrs_id`s to report as 0 when nothing of theirs is pending. */
   constructor(
@@ -102,12 +113,24 @@ export class SyncMetrics {
   }
 
   onPublished(cqrsId: string, lagSeconds: number): void {
+    this.latestPublished.set(cqrsId, { at: new Date(), lagSeconds: Math.max(0, lagSeconds) });
     this.publishedTotal?.inc({ cqrs_id: cqrsId });
     this.relayLag?.observe({ cqrs_id: cqrsId }, Math.max(0, lagSeconds));
   }
 
-  onApplied(cqrsId: string, signalType: string): void {
+  onApplied(cqrsId: string, signalType: string, revision?: number): void {
+    this.latestApplied.set(cqrsId, { at: new Date(), revision });
     this.appliedTotal?.inc({ cqrs_id: cqrsId, signal_type: signalType });
+  }
+
+  /** The last publish of `cqrsId` confirmed since this process started, if any. */
+  lastPublished(cqrsId: string): LatestSyncEvent | undefined {
+    return this.latestPublished.get(cqrsId);
+  }
+
+  /** The last event of `cqrsId` this process applied as a replica, if any. */
+  lastApplied(cqrsId: string): LatestSyncEvent | undefined {
+    return this.latestApplied.get(cqrsId);
   }
 
   onDropped(cqrsId: string, reason: DropReason): void {

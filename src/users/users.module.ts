@@ -9,6 +9,7 @@ import { ReplicaApplier } from '../sync/replica-applier.service';
 import { masterRepositoryToken, SyncModule } from '../sync/sync.module';
 import { Settings } from '../settings/settings';
 import { SyncedUser } from './synced-user.entity';
+import { SyncedUsersService } from './synced-users.service';
 import { SyncedUserWriter, USER_CQRS_ID, USER_MASTER, userReplica } from './user-sync';
 
 /** After a restart a verify-only service still refuses the users it knew were deactivated or deleted. */
@@ -59,7 +60,8 @@ export class UsersModule {
           useFactory: (refused: RefusedUsers) => userReplica(refused),
         }),
       ],
-      providers: [RefusedUsersLoader],
+      providers: [RefusedUsersLoader, SyncedUsersService],
+      exports: [SyncedUsersService],
     };
   }
 }

@@ -49,3 +49,14 @@ export function loadPage(chromium: string, url: string): Promise<PageLoad> {
     });
   });
 }
+
+/** The flags every driven Chromium gets: no sandbox (root in CI), and nothing that phones home. */
+export const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+] as const;

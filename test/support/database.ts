@@ -20,6 +20,11 @@ const sqlite: TestDatabase = {
   url: () => `sqlite:///${join(mkdtempSync(join(tmpdir(), 'm8e-test-')), 'db.sqlite3')}`,
 };
 
+/** A fresh SQLite file database (e.g. for a second service beside a suite's PostgreSQL one). */
+export function sqliteDatabase(): TestDatabase {
+  return sqlite;
+}
+
 /**
  * The databases an e2e suite runs against. PostgreSQL joins when global setup reached it;
  * otherwise the suite says so loudly (and global setup already failed the run if CI=true).
