@@ -2,6 +2,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { MetricsService } from '../platform/metrics.service';
+import { ShutdownState } from '../platform/shutdown-state';
 import { Settings } from '../settings/settings';
 import { activeTracing } from '../tracing/tracing';
 import { ErrorFilter } from './error.filter';
@@ -52,6 +53,7 @@ export async function configureHttp(app: NestFastifyApplication, settings: Setti
     void reply.header(REQUEST_ID_HEADER, request.id);
     done();
   });
+  askClientsToReconnectWhileDraining(fastify, app.get(ShutdownState));
   closeKeptAliveConnectionsOnShutdown(fastify);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ErrorFilter(settings.debug));
@@ -64,6 +66,18 @@ function fastifyTrustProxy(
 ): boolean | string[] | ((address: string, hop: number) => boolean) {
   if (typeof setting === 'number') return (_address, hop) => hop < setting;
   return typeof setting === 'boolean' ? setting : [...setting];
+}
+
+/**
+ * During SHUTDOWN_DELAY every response closes its connection: a kept-alive client opens a new
+ * one for its next request, which the load balancer sends to another pod. When the server then
+ * stops accepting, no client is left holding a connection it is about to lose mid-request.
+ */
+function askClientsToReconnectWhileDraining(fastify: FastifyInstance, shutdown: ShutdownState): void {
+  fastify.addHook('onSend', (_request, reply, _payload, done) => {
+    if (shutdown.draining) void reply.header('connection', 'close');
+    done();
+  });
 }
 
 /**
