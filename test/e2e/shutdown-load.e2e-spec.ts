@@ -11,7 +11,7 @@ import { spawnService, waitForStatus } from '../support/spawn-service';
 jest.setTimeout(180_000);
 
 const QUEUE = 'shutdown_load';
-const MESSAGES = 300;
+const MESSAGES = 600;
 const DELAY_SECONDS = 3;
 const TIMEOUT_SECONDS = 10;
 
@@ -45,7 +45,7 @@ describeWithBroker('SIGTERM under HTTP and bus load (PostgreSQL, RabbitMQ, a rea
       AMQP_URL: vhost.url(),
       SERVICE_NAME: QUEUE,
       PORT: String(port),
-      BUS_PREFETCH: '20',
+      BUS_PREFETCH: '10',
       TEST_WORK_MS: '200',
       SHUTDOWN_DELAY: `${DELAY_SECONDS}s`,
       SHUTDOWN_TIMEOUT: `${TIMEOUT_SECONDS}s`,
