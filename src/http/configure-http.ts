@@ -7,6 +7,7 @@ import { Settings } from '../settings/settings';
 import { activeTracing } from '../tracing/tracing';
 import { ErrorFilter } from './error.filter';
 import { registerHostCheck } from './host-check';
+import { registerJsonDepthLimit } from './json-depth';
 import { RequestLogger } from './request-logger';
 import { registerRequestCorrelation } from './request-correlation';
 import { registerRequestMetrics } from './request-metrics';
@@ -49,6 +50,7 @@ export async function configureHttp(app: NestFastifyApplication, settings: Setti
   registerRequestMetrics(fastify, app.get(MetricsService));
   registerHostCheck(fastify, settings.allowedHosts);
   registerSecurityHeaders(fastify);
+  registerJsonDepthLimit(app, BODY_LIMIT_BYTES);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
     done();
