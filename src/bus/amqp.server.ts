@@ -140,7 +140,11 @@ export class AmqpServer extends BusServer {
     return turn;
   }
 
-  private async handlePatternMessage(message: ConsumeMessage, channel: ConfirmChannel, acks: BatchedAcks): Promise<void> {
+  private async handlePatternMessage(
+    message: ConsumeMessage,
+    channel: ConfirmChannel,
+    acks: BatchedAcks,
+  ): Promise<void> {
     const counted = await this.countRedelivery(message);
     const outcome: DispatchOutcome =
       counted && counted.deliveries > counted.limit
@@ -182,7 +186,9 @@ export class AmqpServer extends BusServer {
     try {
       return { key, deliveries: await counter.countRedelivery(key), limit: maxDeliveries };
     } catch (error) {
-      this.logger.warn(`could not count the redelivery of ${message.fields.routingKey}: ${describeError(error)}`);
+      this.logger.warn(
+        `could not count the redelivery of ${message.fields.routingKey}: ${describeError(error)}`,
+      );
       return null;
     }
   }

@@ -331,7 +331,8 @@ export abstract class BusServer extends Server implements CustomTransportStrateg
       });
       return { kind: 'done', pattern };
     } catch (filtered) {
-      const error = filtered instanceof HandlerTimeoutError ? filtered : (ctx.getFailure()?.error ?? filtered);
+      const error =
+        filtered instanceof HandlerTimeoutError ? filtered : (ctx.getFailure()?.error ?? filtered);
       if (isInvalidPayload(error))
         return { kind: 'dead-letter', reason: 'invalid-body', error: describeError(error), pattern };
       const decision = this.retryPolicy.decide(provenance.retryCount);

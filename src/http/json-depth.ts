@@ -20,7 +20,7 @@ export function registerJsonDepthLimit(app: NestFastifyApplication, bodyLimit: n
       done(error, undefined);
       return;
     }
-    parse(request as Parameters<typeof parse>[0], text, done);
+    void parse(request as Parameters<typeof parse>[0], text, done);
   });
 }
 

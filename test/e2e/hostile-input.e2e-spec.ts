@@ -62,7 +62,13 @@ describeWithBroker('hostile input: fuzzed JSON endpoints and bus messages (Postg
   });
 
   /** Sends one request and checks it was refused or served, never a server error. */
-  async function send(app: TestApp, method: string, path: string, body?: string, headers?: Record<string, string>) {
+  async function send(
+    app: TestApp,
+    method: string,
+    path: string,
+    body?: string,
+    headers?: Record<string, string>,
+  ) {
     const response = await app.request(path, {
       method,
       body,
@@ -76,14 +82,14 @@ describeWithBroker('hostile input: fuzzed JSON endpoints and bus messages (Postg
 
   const json = (body: unknown): string => JSON.stringify(body) ?? 'null';
 
-  it.each([
+  it.each<[string, string, string[]]>([
     ['POST /api/token', '/api/token', ['username', 'password']],
     ['POST /api/token/refresh', '/api/token/refresh', ['refresh']],
     ['POST /api/token/verify', '/api/token/verify', ['token']],
   ])('%s: no 5xx for any body', async (_name, path, fields) => {
     await fc.assert(
-      fc.asyncProperty(bodyWith(...(fields as string[])), async (body) => {
-        await send(anonymous, 'POST', path as string, json(body));
+      fc.asyncProperty(bodyWith(...fields), async (body) => {
+        await send(anonymous, 'POST', path, json(body));
       }),
       { numRuns: NUM_RUNS },
     );
@@ -105,7 +111,11 @@ describeWithBroker('hostile input: fuzzed JSON endpoints and bus messages (Postg
       fc.asyncProperty(
         fc.dictionary(
           fc.oneof(fc.constantFrom('limit', 'offset', 'ordering', 'search'), fc.string({ maxLength: 10 })),
-          fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 40 }), fc.integer().map(String)),
+          fc.oneof(
+            fc.string({ maxLength: 40 }),
+            fc.string({ unit: 'binary', maxLength: 40 }),
+            fc.integer().map(String),
+          ),
         ),
         async (query) => {
           await send(writer, 'GET', `/api/items?${new URLSearchParams(query).toString()}`);
@@ -118,7 +128,11 @@ describeWithBroker('hostile input: fuzzed JSON endpoints and bus messages (Postg
   it('GET, PATCH and DELETE /api/items/:id: no 5xx for any id', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.oneof(fc.string({ minLength: 1, maxLength: 60 }), fc.uuid().map(String), fc.constant(randomUUID())),
+        fc.oneof(
+          fc.string({ minLength: 1, maxLength: 60 }),
+          fc.uuid().map(String),
+          fc.constant(randomUUID()),
+        ),
         async (id) => {
           const path = `/api/items/${encodeURIComponent(id)}`;
           await send(writer, 'GET', path);
@@ -131,10 +145,17 @@ describeWithBroker('hostile input: fuzzed JSON endpoints and bus messages (Postg
   });
 
   it('GET /api/me and /api/items: no 5xx for any Authorization header', async () => {
-    const visible = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 300 });
+    const visible = fc.string({
+      unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)),
+      maxLength: 300,
+    });
     await fc.assert(
       fc.asyncProperty(
-        fc.oneof(visible, visible.map((token) => `Bearer ${token}`), fc.constant('Bearer a.b.c')),
+        fc.oneof(
+          visible,
+          visible.map((token) => `Bearer ${token}`),
+          fc.constant('Bearer a.b.c'),
+        ),
         async (authorization) => {
           await send(anonymous, 'GET', '/api/me', undefined, { authorization });
           await send(anonymous, 'GET', '/api/items', undefined, { authorization });
@@ -155,10 +176,21 @@ describeWithBroker('hostile input: fuzzed JSON endpoints and bus messages (Postg
   });
 
   it('an oversized body is a 413 and 10,000 nested arrays or objects a 400', async () => {
-    expect(await send(writer, 'POST', '/api/items', json({ name: 'x', description: 'y'.repeat(2 * 1024 * 1024) }))).toBe(413);
+    expect(
+      await send(writer, 'POST', '/api/items', json({ name: 'x', description: 'y'.repeat(2 * 1024 * 1024) })),
+    ).toBe(413);
     expect(await send(writer, 'POST', '/api/items', '['.repeat(10_000) + ']'.repeat(10_000))).toBe(400);
-    expect(await send(writer, 'POST', '/api/items', '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000))).toBe(400);
-    expect(await send(anonymous, 'POST', '/api/token', '{"username":' + '['.repeat(10_000) + ']'.repeat(10_000) + '}')).toBe(400);
+    expect(await send(writer, 'POST', '/api/items', '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000))).toBe(
+      400,
+    );
+    expect(
+      await send(
+        anonymous,
+        'POST',
+        '/api/token',
+        '{"username":' + '['.repeat(10_000) + ']'.repeat(10_000) + '}',
+      ),
+    ).toBe(400);
   });
 
   it('bus: random bodies, headers and properties are handled or parked, never crash the consumer', async () => {
@@ -200,9 +232,17 @@ describeWithBroker('hostile input: fuzzed JSON endpoints and bus messages (Postg
           fc.dictionary(headerName, headerValue, { maxKeys: 6 }),
           fc.constantFrom('fuzz.a', 'fuzz.b.c', 'fuzz'),
           fc.option(fc.string({ maxLength: 60 }), { nil: undefined }),
-          fc.option(fc.constantFrom('application/json', 'text/plain', 'application/octet-stream', ''), { nil: undefined }),
+          fc.option(fc.constantFrom('application/json', 'text/plain', 'application/octet-stream', ''), {
+            nil: undefined,
+          }),
           async (content, headers, routingKey, messageId, contentType) => {
-            channel.publish('events', routingKey, content, { headers, messageId, correlationId: messageId, contentType, persistent: true });
+            channel.publish('events', routingKey, content, {
+              headers,
+              messageId,
+              correlationId: messageId,
+              contentType,
+              persistent: true,
+            });
             published++;
           },
         ),
@@ -212,13 +252,17 @@ describeWithBroker('hostile input: fuzzed JSON endpoints and bus messages (Postg
       // Every message was either taken by the handler or parked: none lost, none stuck.
       await waitFor(
         'every fuzzed message handled or parked',
-        async () => received.handled + (await depth(vhost.url(), `dead_letter_${QUEUE}`)) === published || (await sleep(200), false),
+        async () =>
+          received.handled + (await depth(vhost.url(), `dead_letter_${QUEUE}`)) === published ||
+          (await sleep(200), false),
         60_000,
       );
       expect(received.handled).toBeGreaterThan(0);
       expect(await depth(vhost.url(), QUEUE)).toBe(0);
       expect((await anonymous.request('/health/live')).status).toBe(200);
-      process.stdout.write(`hostile input (bus): ${published} published, ${received.handled} handled, ${published - received.handled} parked\n`);
+      process.stdout.write(
+        `hostile input (bus): ${published} published, ${received.handled} handled, ${published - received.handled} parked\n`,
+      );
     } finally {
       await connection.close();
     }

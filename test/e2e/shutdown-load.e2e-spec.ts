@@ -72,7 +72,10 @@ describeWithBroker('SIGTERM under HTTP and bus load (PostgreSQL, RabbitMQ, a rea
       const ready = await fetch(`${base}/health/ready`);
       expect(ready.status).toBe(503);
       expect(ready.headers.get('connection')).toBe('close');
-      expect(await ready.json()).toMatchObject({ status: 'shutting_down', message: 'not ready: shutting down' });
+      expect(await ready.json()).toMatchObject({
+        status: 'shutting_down',
+        message: 'not ready: shutting down',
+      });
 
       const result = await load;
       const finished = await exited;
