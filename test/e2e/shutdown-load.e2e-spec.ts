@@ -68,8 +68,8 @@ describeWithBroker('SIGTERM under HTTP and bus load (PostgreSQL, RabbitMQ, a rea
       await sleep(signalAt - Date.now());
       service.child.kill('SIGTERM');
       const exited = service.exited((DELAY_SECONDS + TIMEOUT_SECONDS + 15) * 1000);
-      await sleep(300);
-      const ready = await fetch(`${base}/health/ready`);
+      // The signal is handled between two turns of a busy event loop: poll (bounded by the delay).
+      const ready = await readinessOnceDown(base, DELAY_SECONDS * 1000);
       expect(ready.status).toBe(503);
       expect(ready.headers.get('connection')).toBe('close');
       expect(await ready.json()).toMatchObject({
@@ -81,7 +81,7 @@ describeWithBroker('SIGTERM under HTTP and bus load (PostgreSQL, RabbitMQ, a rea
       const finished = await exited;
       expect(result.failures).toEqual({});
       expect(result.failed).toBe(0);
-      expect(result.ok).toBeGreaterThan(100);
+      expect(result.ok).toBeGreaterThan(20); // the load really ran (its rate depends on the machine)
       expect(result.closing).toBeGreaterThan(0);
       expect(finished.stderr + finished.stdout).not.toContain('shutdown took longer than');
       expect(finished.code).toBe(0);
@@ -102,6 +102,16 @@ describeWithBroker('SIGTERM under HTTP and bus load (PostgreSQL, RabbitMQ, a rea
     }
   });
 });
+
+async function readinessOnceDown(base: string, withinMs: number): Promise<Response> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    const response = await fetch(`${base}/health/ready`);
+    if (response.status !== 200 || Date.now() > deadline) return response;
+    await response.arrayBuffer();
+    await sleep(50);
+  }
+}
 
 function handled(output: string): number[] {
   return [...output.matchAll(/^handled (\d+)$/gm)].map((match) => Number(match[1]));
