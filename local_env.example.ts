@@ -13,12 +13,16 @@ const localEnv: Record<string, string | number | boolean | null> = {
   PORT: 8000,
   // SERVICE_NAME: 'microservice',
   // LOG_LEVEL: 'debug',
+  // SHUTDOWN_DELAY: '5s',     // SIGTERM keeps serving (readiness 503) this long; 0s in DEBUG
+  // SHUTDOWN_TIMEOUT: '25s',  // then the drain may take this long
 
   // Message bus: unset or null → in-process bus.
   // AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672/',
   // AMQP_EXCHANGE: 'events',
   // BUS_PREFETCH: 50,
   // BUS_RETRY_DELAYS: '1s,10s,60s',
+  // BUS_HANDLER_TIMEOUT: '60s',  // a handler running longer has failed (retried, then parked)
+  // BUS_MAX_DELIVERIES: 5,       // a message that kills the process is parked after this many
 
   // Tokens: unset in DEBUG → development keys in .dev-keys/.
   // JWT_VERIFY_KEY: '-----BEGIN PUBLIC KEY-----\n…',   // or a JWKS URL

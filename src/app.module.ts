@@ -6,6 +6,7 @@ import { DatabaseModule } from './database/database.module';
 import { DatabaseReadinessCheck } from './database/database.readiness-check';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './platform/metrics.module';
+import { ShutdownModule } from './platform/shutdown-state';
 import { IndexController } from './http/index.controller';
 import { ItemsModule } from './items/items.module';
 import { JobsModule } from './jobs/jobs.module';
@@ -24,6 +25,7 @@ export class AppModule {
       imports: [
         SettingsModule.forRoot(settings),
         MetricsModule,
+        ShutdownModule,
         DatabaseModule.forRoot(settings),
         AuthModule.forRoot(settings),
         BusModule.forRoot(settings),

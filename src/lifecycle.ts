@@ -1,11 +1,25 @@
 import { INestApplicationContext, Logger } from '@nestjs/common';
+import { ShutdownState } from './platform/shutdown-state';
 import { SettingsError } from './settings/settings-error';
 
+export interface StopOptions {
+  /** SHUTDOWN_TIMEOUT: how long the drain (HTTP, bus consumers, jobs, connections) may take. */
+  readonly timeoutSeconds: number;
+  /** SHUTDOWN_DELAY: how long the app keeps serving, readiness 503, before it starts draining. */
+  readonly delaySeconds?: number;
+}
+
 /**
- * SIGTERM/SIGINT close the app: the HTTP server stops accepting, in-flight requests finish,
- * consumers drain, connections close. A second signal or the timeout forces the exit.
+ * SIGTERM/SIGINT first turn readiness 503 and keep serving for SHUTDOWN_DELAY (every response
+ * with `Connection: close`), because Kubernetes routes to a terminating pod for a few more
+ * seconds. Then the app closes: the HTTP server stops accepting, in-flight requests finish, bus
+ * consumers stop and their in-flight messages are settled, connections close. A second signal or
+ * the timeout (delay + SHUTDOWN_TIMEOUT) forces the exit.
+ * A bare number is SHUTDOWN_TIMEOUT with no delay (the form test entries use).
  */
-export function stopOnSignals(app: INestApplicationContext, timeoutSeconds: number): void {
+export function stopOnSignals(app: INestApplicationContext, options: StopOptions | number): void {
+  const { timeoutSeconds, delaySeconds = 0 } =
+    typeof options === 'number' ? { timeoutSeconds: options } : options;
   const logger = new Logger('Lifecycle');
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
@@ -14,21 +28,36 @@ export function stopOnSignals(app: INestApplicationContext, timeoutSeconds: numb
       process.exit(1);
     }
     stopping = true;
-    logger.log(`${signal} received: draining (at most ${timeoutSeconds}s)`);
-    const timer = setTimeout(() => {
-      logger.error(`shutdown took longer than ${timeoutSeconds}s: exiting`);
-      process.exit(1);
-    }, timeoutSeconds * 1000);
-    timer.unref();
-    app.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error(`shutdown failed: ${(error as Error).message}`);
+    app.get(ShutdownState, { strict: false }).begin();
+    logger.log(
+      `${signal} received: readiness is 503, serving ${delaySeconds}s more, then draining (at most ${timeoutSeconds}s)`,
+    );
+    const timer = setTimeout(
+      () => {
+        logger.error(`shutdown took longer than ${delaySeconds + timeoutSeconds}s: exiting`);
         process.exit(1);
       },
+      (delaySeconds + timeoutSeconds) * 1000,
     );
+    timer.unref();
+    sleep(delaySeconds * 1000)
+      .then(() => {
+        logger.log('draining: the server stops accepting, in-flight work finishes');
+        return app.close();
+      })
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error(`shutdown failed: ${(error as Error).message}`);
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', stop).on('SIGINT', stop);
+}
+
+function sleep(ms: number): Promise<void> {
+  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
 }
 
 /**

@@ -20,7 +20,10 @@ async function bootstrap(settings: Settings): Promise<void> {
   state = 'start-up';
   const app = await createApp(settings);
   releaseSignals();
-  stopOnSignals(app, settings.shutdownTimeoutSeconds);
+  stopOnSignals(app, {
+    timeoutSeconds: settings.shutdownTimeoutSeconds,
+    delaySeconds: settings.shutdownDelaySeconds,
+  });
   // A broker that is down delays this by a bounded wait; the stand-in answers meanwhile.
   await app.startAllMicroservices();
   // Module start-up hooks run here, not inside listen(), so the port is free only for a moment.

@@ -4,6 +4,7 @@ import { BatchedAcks } from './batched-acks';
 import { HEADERS, JSON_CONTENT_TYPE, STARTUP_CONNECT_WAIT_MS } from './bus.constants';
 import { describeError } from './bus.errors';
 import { BusMetrics } from './bus.metrics';
+import { DeliveryCounter } from './delivery-counter';
 import {
   BusServer,
   BusServerOptions,
@@ -19,6 +20,8 @@ export interface AmqpServerOptions extends BusServerOptions {
   readonly connectionName?: string;
   /** Bound on how long start-up waits for the first connection (default 10 s). */
   readonly startupConnectWaitMs?: number;
+  /** Counts redeliveries across restarts (the database); none: a crashing message loops. */
+  readonly deliveryCounter?: DeliveryCounter;
 }
 
 /**
@@ -31,6 +34,8 @@ export class AmqpServer extends BusServer {
   private consumerTag: string | null = null;
   /** The acks of the current channel (a new channel after each reconnect). */
   private acks: BatchedAcks | null = null;
+  /** The end of the line of redeliveries waiting to run alone. */
+  private redeliveryTurn: Promise<void> = Promise.resolve();
 
   constructor(options: AmqpServerOptions, metrics: BusMetrics) {
     super(options, metrics);
@@ -119,21 +124,80 @@ export class AmqpServer extends BusServer {
   async handleMessage(message: ConsumeMessage, channel: ConfirmChannel, acks: BatchedAcks): Promise<void> {
     const exchangeHandler = this.exchangeHandlerFor(message);
     if (exchangeHandler) return this.handleExchangeMessage(exchangeHandler, message, channel, acks);
-    const outcome = await this.dispatch(message, channel, (packet) =>
-      this.sendMessage(
-        packet,
-        message.properties.replyTo as string,
-        message.properties.correlationId as string,
-        channel,
-      ),
-    );
+    if (message.fields.redelivered && (this.options as AmqpServerOptions).deliveryCounter)
+      return this.oneRedeliveryAtATime(() => this.handlePatternMessage(message, channel, acks));
+    return this.handlePatternMessage(message, channel, acks);
+  }
+
+  /**
+   * Redeliveries run one at a time: when a message kills the process, the messages that were
+   * running beside it are redelivered too, and counting them each time would park innocent ones.
+   * Alone, only the message that was running when the process died gets counted again.
+   */
+  private oneRedeliveryAtATime(work: () => Promise<void>): Promise<void> {
+    const turn = this.redeliveryTurn.then(work);
+    this.redeliveryTurn = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async handlePatternMessage(
+    message: ConsumeMessage,
+    channel: ConfirmChannel,
+    acks: BatchedAcks,
+  ): Promise<void> {
+    const counted = await this.countRedelivery(message);
+    const outcome: DispatchOutcome =
+      counted && counted.deliveries > counted.limit
+        ? {
+            kind: 'dead-letter',
+            reason: 'delivery-limit',
+            error: `delivered ${counted.deliveries} times without being settled (its handler crashed or stalled the process each time; BUS_MAX_DELIVERIES=${counted.limit})`,
+          }
+        : await this.dispatch(message, channel, (packet) =>
+            this.sendMessage(
+              packet,
+              message.properties.replyTo as string,
+              message.properties.correlationId as string,
+              channel,
+            ),
+          );
     try {
       await this.settleOutcome(outcome, message, channel);
       acks.ack(message);
     } catch (error) {
       // The channel went away: the unacked message is redelivered after the reconnect.
       this.logger.warn(`could not settle ${message.fields.routingKey}: ${describeError(error)}`);
+      return;
     }
+    if (counted) await this.forgetDelivery(counted.key);
+  }
+
+  /**
+   * Counts a redelivery in the database before its handler runs, so a message that kills the
+   * process is counted even though it is never settled. A database that does not answer must
+   * not stop the bus: the message is then handled uncounted.
+   */
+  private async countRedelivery(
+    message: ConsumeMessage,
+  ): Promise<{ key: string; deliveries: number; limit: number } | null> {
+    const { deliveryCounter: counter, maxDeliveries } = this.options as AmqpServerOptions;
+    if (!counter || maxDeliveries === undefined || !message.fields.redelivered) return null;
+    const key = counter.keyOf(message);
+    try {
+      return { key, deliveries: await counter.countRedelivery(key), limit: maxDeliveries };
+    } catch (error) {
+      this.logger.warn(
+        `could not count the redelivery of ${message.fields.routingKey}: ${describeError(error)}`,
+      );
+      return null;
+    }
+  }
+
+  private async forgetDelivery(key: string): Promise<void> {
+    const counter = (this.options as AmqpServerOptions).deliveryCounter;
+    await counter?.forget(key).catch((error: unknown) => {
+      this.logger.warn(`could not clear a delivery count: ${describeError(error)}`);
+    });
   }
 
   /** Publishes the handler's copies and waits for their confirms before acking the delivery. */

@@ -48,7 +48,13 @@ export const HEADERS = {
 } as const;
 
 /** Why a message was parked in the dead-letter queue (the `x-death-reason` header). */
-export type DeadLetterReason = 'retries-exhausted' | 'unparsable-body' | 'invalid-body' | 'no-handler';
+export type DeadLetterReason =
+  | 'retries-exhausted'
+  | 'unparsable-body'
+  | 'invalid-body'
+  | 'no-handler'
+  /** Delivered BUS_MAX_DELIVERIES times without being settled: it crashes the process. */
+  | 'delivery-limit';
 
 export const METRICS = {
   published: 'bus_messages_published_total',

@@ -57,6 +57,17 @@ export class BusClosedError extends Error {
   }
 }
 
+/** A handler ran past BUS_HANDLER_TIMEOUT: counted as a failure, so the message is retried. */
+export class HandlerTimeoutError extends Error {
+  constructor(
+    readonly pattern: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`the handler of "${pattern}" did not finish within ${timeoutMs} ms`);
+    this.name = 'HandlerTimeoutError';
+  }
+}
+
 /** A request's handler failed on the far side; `code` crosses the boundary, not the class. */
 export class RemoteHandlerError extends Error {
   constructor(

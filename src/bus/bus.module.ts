@@ -20,6 +20,8 @@ import { BusClient } from './bus.client';
 import { BUS_CLIENT, IN_PROCESS_BROKER } from './bus.constants';
 import { BusMetrics } from './bus.metrics';
 import { BusReadinessCheck } from './bus.readiness-check';
+import { DeliveryCounter } from './delivery-counter';
+import { DataSource } from 'typeorm';
 import { BusServer, BusServerOptions } from './bus.server';
 import { InProcessBroker } from './in-process.broker';
 import { InProcessClient } from './in-process.client';
@@ -125,7 +127,12 @@ export function createBusServer(
   };
   const server = settings.amqpUrl
     ? new AmqpServer(
-        { ...options, url: settings.amqpUrl, connectionName: `${settings.serviceName}-consumer` },
+        {
+          ...options,
+          url: settings.amqpUrl,
+          connectionName: `${settings.serviceName}-consumer`,
+          deliveryCounter: deliveryCounterOf(app, settings.bus.queue),
+        },
         metrics,
       )
     : new InProcessServer(app.get<InProcessBroker>(IN_PROCESS_BROKER), options, metrics);
@@ -151,6 +158,12 @@ export function connectBus(
   microservice.useGlobalPipes(...(extra.pipes ?? []));
   microservice.useGlobalFilters(new BusExceptionFilter());
   return server;
+}
+
+/** Redeliveries are counted in the app's database; an app without one (a bare test app) does not count. */
+function deliveryCounterOf(app: INestApplicationContext, queue: string): DeliveryCounter | undefined {
+  const dataSource = optionalGet(app, DataSource);
+  return dataSource ? new DeliveryCounter(dataSource, queue) : undefined;
 }
 
 function optionalGet<T>(app: INestApplicationContext, token: abstract new (...args: never[]) => T): T | null {

@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { isObservable, lastValueFrom, Observable, defaultIfEmpty } from 'rxjs';
 import { AmqpContext } from './amqp.context';
 import { DeadLetterReason, HEADERS } from './bus.constants';
-import { describeError, InvalidHandlerPatternError } from './bus.errors';
+import { describeError, HandlerTimeoutError, InvalidHandlerPatternError } from './bus.errors';
 import { BusMetrics, UNMATCHED_PATTERN } from './bus.metrics';
 import { correlationScope } from '../platform/correlation';
 import { activeTracing } from '../tracing/tracing';
@@ -74,6 +74,13 @@ export interface BusServerOptions {
   readonly extraBindings?: readonly { readonly exchange: string; readonly routingKey: string }[];
   /** How long close() waits for running handlers. */
   readonly drainTimeoutMs?: number;
+  /**
+   * BUS_HANDLER_TIMEOUT: a handler still running after this is a failure (retried, then parked),
+   * so a handler that never completes cannot hold a prefetch slot for ever. Unset: no limit.
+   */
+  readonly handlerTimeoutMs?: number;
+  /** BUS_MAX_DELIVERIES: deliveries without a settle before a message is parked (see DeliveryCounter). */
+  readonly maxDeliveries?: number;
   /** SECRET_KEY: keys the seal on retry headers, shared by every replica (see RetrySeal). */
   readonly secretKey: string;
 }
@@ -282,7 +289,12 @@ export abstract class BusServer extends Server implements CustomTransportStrateg
     const correlationId = typeof properties.correlationId === 'string' ? properties.correlationId : undefined;
     const run = async (): Promise<DispatchOutcome> => {
       if (handler.isEventHandler) return this.runEventHandlers(handler, data, ctx, pattern, provenance);
-      await this.runRequestHandler(handler, data, ctx, reply);
+      try {
+        await this.withinHandlerTimeout(pattern, () => this.runRequestHandler(handler, data, ctx, reply));
+      } catch (error) {
+        // Only the timeout gets here (runRequestHandler replies to everything else itself).
+        await reply({ err: toWireError(error), isDisposed: true });
+      }
       return { kind: 'done', pattern };
     };
     const tracing = activeTracing();
@@ -312,18 +324,42 @@ export abstract class BusServer extends Server implements CustomTransportStrateg
     provenance: Provenance,
   ): Promise<DispatchOutcome> {
     try {
-      for (let current: MessageHandler | undefined = handler; current; current = current.next) {
-        await settle(await current(data, ctx));
-      }
+      await this.withinHandlerTimeout(pattern, async () => {
+        for (let current: MessageHandler | undefined = handler; current; current = current.next) {
+          await settle(await current(data, ctx));
+        }
+      });
       return { kind: 'done', pattern };
     } catch (filtered) {
-      const error = ctx.getFailure()?.error ?? filtered;
+      const error =
+        filtered instanceof HandlerTimeoutError ? filtered : (ctx.getFailure()?.error ?? filtered);
       if (isInvalidPayload(error))
         return { kind: 'dead-letter', reason: 'invalid-body', error: describeError(error), pattern };
       const decision = this.retryPolicy.decide(provenance.retryCount);
       if (decision.action === 'retry')
         return { kind: 'retry', pattern, decision, error: describeError(error) };
       return { kind: 'dead-letter', reason: 'retries-exhausted', error: describeError(error), pattern };
+    }
+  }
+
+  /**
+   * Settles when `work` does or, after BUS_HANDLER_TIMEOUT, rejects with HandlerTimeoutError. The
+   * work itself cannot be cancelled and runs on; its message is settled and its slot freed.
+   */
+  private async withinHandlerTimeout(pattern: string, work: () => Promise<void>): Promise<void> {
+    const timeoutMs = this.options.handlerTimeoutMs;
+    if (timeoutMs === undefined) return work();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new HandlerTimeoutError(pattern, timeoutMs)), timeoutMs);
+    });
+    const running = work();
+    // A handler that fails after its timeout has nobody left to tell.
+    running.catch(() => undefined);
+    try {
+      await Promise.race([running, timedOut]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

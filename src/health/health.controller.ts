@@ -11,6 +11,7 @@ import {
 } from '@nestjs/terminus';
 import { READINESS_CHECKS, ReadinessCheck } from '../platform/readiness-check';
 import { Public } from '../platform/public.decorator';
+import { ShutdownState } from '../platform/shutdown-state';
 
 /** Terminus's result (its `error` names what is down) with the status and a one-line message. */
 type NotReadyBody = HealthCheckResult & { statusCode: 503; message: string };
@@ -27,6 +28,7 @@ export class HealthController {
     private readonly indicators: HealthIndicatorService,
     @Inject(READINESS_CHECKS) private readonly checks: readonly ReadinessCheck[],
     @Inject(SETTINGS) private readonly settings: Settings,
+    private readonly shutdown: ShutdownState,
   ) {}
 
   /**
@@ -36,6 +38,18 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult | NotReadyBody> {
+    if (this.shutdown.draining) {
+      // At once on SIGTERM, whatever the dependencies say: the endpoint must leave the load balancer.
+      void reply.status(503);
+      return {
+        statusCode: 503,
+        message: 'not ready: shutting down',
+        status: 'shutting_down',
+        info: {},
+        error: {},
+        details: {},
+      };
+    }
     const reported = this.reportNonCritical();
     try {
       return this.shown(withReported(await this.checkDependencies(), await reported));

@@ -3,10 +3,12 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { registerLiveness } from '../health/liveness';
 import { MetricsService } from '../platform/metrics.service';
+import { ShutdownState } from '../platform/shutdown-state';
 import { Settings } from '../settings/settings';
 import { activeTracing } from '../tracing/tracing';
 import { ErrorFilter } from './error.filter';
 import { registerHostCheck } from './host-check';
+import { registerJsonDepthLimit } from './json-depth';
 import { RequestLogger } from './request-logger';
 import { registerRequestCorrelation } from './request-correlation';
 import { registerRequestMetrics } from './request-metrics';
@@ -49,11 +51,13 @@ export async function configureHttp(app: NestFastifyApplication, settings: Setti
   registerRequestMetrics(fastify, app.get(MetricsService));
   registerHostCheck(fastify, settings.allowedHosts);
   registerSecurityHeaders(fastify);
+  registerJsonDepthLimit(app, BODY_LIMIT_BYTES);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
     done();
   });
   registerLiveness(fastify);
+  askClientsToReconnectWhileDraining(fastify, app.get(ShutdownState));
   closeKeptAliveConnectionsOnShutdown(fastify);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ErrorFilter(settings.debug));
@@ -66,6 +70,18 @@ function fastifyTrustProxy(
 ): boolean | string[] | ((address: string, hop: number) => boolean) {
   if (typeof setting === 'number') return (_address, hop) => hop < setting;
   return typeof setting === 'boolean' ? setting : [...setting];
+}
+
+/**
+ * During SHUTDOWN_DELAY every response closes its connection: a kept-alive client opens a new
+ * one for its next request, which the load balancer sends to another pod. When the server then
+ * stops accepting, no client is left holding a connection it is about to lose mid-request.
+ */
+function askClientsToReconnectWhileDraining(fastify: FastifyInstance, shutdown: ShutdownState): void {
+  fastify.addHook('onSend', (_request, reply, _payload, done) => {
+    if (shutdown.draining) void reply.header('connection', 'close');
+    done();
+  });
 }
 
 /**

@@ -18,6 +18,8 @@ describe(parseBusSettings.name, () => {
       publishTimeoutMs: 30_000,
       publishBufferLimit: 10_000,
       requestTimeoutMs: 5000,
+      handlerTimeoutMs: 60_000,
+      maxDeliveries: 5,
     });
   });
 
@@ -30,6 +32,8 @@ describe(parseBusSettings.name, () => {
         BUS_PUBLISH_TIMEOUT: '2m',
         BUS_PUBLISH_BUFFER: '500',
         BUS_REQUEST_TIMEOUT: '250ms',
+        BUS_HANDLER_TIMEOUT: '5m',
+        BUS_MAX_DELIVERIES: '3',
       }),
     ).toEqual({
       exchange: 'shop.events',
@@ -39,6 +43,8 @@ describe(parseBusSettings.name, () => {
       publishTimeoutMs: 120_000,
       publishBufferLimit: 500,
       requestTimeoutMs: 250,
+      handlerTimeoutMs: 300_000,
+      maxDeliveries: 3,
     });
   });
 
@@ -71,6 +77,10 @@ describe(parseBusSettings.name, () => {
     ['BUS_RETRY_DELAYS', '0ms', 'between 1ms and 86400s'],
     ['BUS_RETRY_DELAYS', '25h', 'between 1ms and 86400s'],
     ['BUS_RETRY_DELAYS', Array.from({ length: 21 }, () => '1s').join(','), 'at most 20'],
+    ['BUS_HANDLER_TIMEOUT', 'never', 'duration'],
+    ['BUS_HANDLER_TIMEOUT', '5ms', 'between 10ms'],
+    ['BUS_MAX_DELIVERIES', '0', 'between 1 and 1000'],
+    ['BUS_MAX_DELIVERIES', 'many', 'whole number'],
     ['BUS_PUBLISH_TIMEOUT', '50ms', 'between 100ms'],
     ['BUS_PUBLISH_TIMEOUT', '2h', 'between 100ms'],
     ['BUS_PUBLISH_TIMEOUT', '-1s', 'duration'],

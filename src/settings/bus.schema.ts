@@ -17,6 +17,13 @@ export interface BusSettings {
   readonly publishBufferLimit: number;
   /** Default wait for a reply to `client.send()`. */
   readonly requestTimeoutMs: number;
+  /** `BUS_HANDLER_TIMEOUT`: a handler running longer fails (retried, then parked). */
+  readonly handlerTimeoutMs: number;
+  /**
+   * `BUS_MAX_DELIVERIES`: deliveries of one message after which it is parked without running its
+   * handler, counted in the database across restarts (a message that crashes the process).
+   */
+  readonly maxDeliveries: number;
 }
 
 const EXCHANGE_NAME = /^[A-Za-z0-9_.:-]{1,200}$/;
@@ -45,6 +52,8 @@ export function parseBusSettings(
     publishTimeoutMs: parsePublishTimeout(env, shutdownTimeoutSeconds * 1000),
     publishBufferLimit: env.integer('BUS_PUBLISH_BUFFER', 10_000, { min: 1, max: 1_000_000 }),
     requestTimeoutMs: env.milliseconds('BUS_REQUEST_TIMEOUT', 5000, { min: 10, max: 3600_000 }),
+    handlerTimeoutMs: env.milliseconds('BUS_HANDLER_TIMEOUT', 60_000, { min: 10, max: 24 * 3600_000 }),
+    maxDeliveries: env.integer('BUS_MAX_DELIVERIES', 5, { min: 1, max: 1000 }),
   });
 }
 

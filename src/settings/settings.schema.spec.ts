@@ -96,6 +96,8 @@ describe(parseSettings.name, () => {
     [{ TRUST_PROXY: '101' }, 'TRUST_PROXY', 'TRUST_PROXY must be between 0 and 100'],
     [{ SHUTDOWN_TIMEOUT: 'soon' }, 'SHUTDOWN_TIMEOUT', 'must be a duration'],
     [{ SHUTDOWN_TIMEOUT: '0' }, 'SHUTDOWN_TIMEOUT', 'must be between 1s and 600s'],
+    [{ SHUTDOWN_DELAY: '301s' }, 'SHUTDOWN_DELAY', 'must be between 0s and 300s'],
+    [{ SHUTDOWN_DELAY: '1500ms' }, 'SHUTDOWN_DELAY', 'whole number of seconds'],
     [{ MIGRATE_ON_START: 'sometimes' }, 'MIGRATE_ON_START', 'must be true/false/1/0'],
   ])('refuses %j naming %s', (env, variable, message) => {
     const error = errorOf({ ...production, ...env });
@@ -232,6 +234,9 @@ describe(parseSettings.name, () => {
       [{ TRUST_PROXY: '2' }, { trustProxy: 2 }],
       [{ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }, { trustProxy: ['10.0.0.0/8', '127.0.0.1'] }],
       [{ SHUTDOWN_TIMEOUT: '2m' }, { shutdownTimeoutSeconds: 120 }],
+      [{}, { shutdownDelaySeconds: 5 }],
+      [{ DEBUG: 'true' }, { shutdownDelaySeconds: 0 }],
+      [{ SHUTDOWN_DELAY: '10s' }, { shutdownDelaySeconds: 10 }],
       [{ MIGRATE_ON_START: 'true' }, { migrateOnStart: true }],
     ])('reads %j', (env, expected) => {
       expect(parse({ ...production, ...env })).toMatchObject(expected);

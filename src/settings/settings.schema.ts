@@ -38,6 +38,8 @@ export function parseSettings(raw: RawEnv, defaults: SchemaDefaults): Settings {
   const logLevel = env.oneOf('LOG_LEVEL', LOG_LEVELS, debug ? 'debug' : 'info');
   const trustProxy = parseTrustProxy(env, debug, warnings);
   const shutdownTimeoutSeconds = env.seconds('SHUTDOWN_TIMEOUT', 25, { min: 1, max: 600 });
+  // Kubernetes keeps routing to a terminating pod for a few seconds; a laptop has no router to wait for.
+  const shutdownDelaySeconds = env.seconds('SHUTDOWN_DELAY', debug ? 0 : 5, { min: 0, max: 300 });
   const migrateOnStart = env.bool('MIGRATE_ON_START', debug);
   const itemsSync = parseItemsSync(env, amqpUrl);
 
@@ -54,6 +56,7 @@ export function parseSettings(raw: RawEnv, defaults: SchemaDefaults): Settings {
     logLevel,
     trustProxy,
     shutdownTimeoutSeconds,
+    shutdownDelaySeconds,
     migrateOnStart,
     itemsSync,
     auth: parseAuthSettings(env, debug, database.type),

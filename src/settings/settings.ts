@@ -39,6 +39,11 @@ export interface Settings {
   readonly trustProxy: boolean | number | readonly string[];
   /** Seconds SIGTERM waits for in-flight work before the process exits anyway. */
   readonly shutdownTimeoutSeconds: number;
+  /**
+   * Seconds SIGTERM keeps serving (readiness 503, `Connection: close` on every response) before the
+   * server stops accepting, so load balancers move off first; SHUTDOWN_TIMEOUT starts after it.
+   */
+  readonly shutdownDelaySeconds: number;
   /** Apply pending migrations when the app starts (the container entrypoint runs them itself). */
   readonly migrateOnStart: boolean;
   /** `ITEMS_SYNC`: `replica` makes the items API read-only, filled from another service's items. */
