@@ -22,6 +22,8 @@ export async function benchTargets(workdir: string, postgresUrl: string | null):
     MIGRATE_ON_START: 'true',
     JWT_SIGN_KEY: '0',
     JWT_VERIFY_KEY: keys.publicKey,
+    // The targets run side by side: each takes a free metrics port (9464 by default).
+    METRICS_PORT: '0',
     // As it ships: request logs on (LOG_LEVEL info), written to a sink the bench discards.
   };
   // Every load generator sends the same Bearer header, so the baselines parse it too.
