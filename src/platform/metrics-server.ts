@@ -63,9 +63,21 @@ export class MetricsServer implements OnApplicationShutdown {
   }
 }
 
-const NOT_FOUND = JSON.stringify({ statusCode: 404, error: 'Not Found', message: 'only /metrics is served here' });
-const METHOD_NOT_ALLOWED = JSON.stringify({ statusCode: 405, error: 'Method Not Allowed', message: 'GET /metrics' });
-const RENDER_FAILED = JSON.stringify({ statusCode: 500, error: 'Internal Server Error', message: 'metrics failed' });
+const NOT_FOUND = JSON.stringify({
+  statusCode: 404,
+  error: 'Not Found',
+  message: 'only /metrics is served here',
+});
+const METHOD_NOT_ALLOWED = JSON.stringify({
+  statusCode: 405,
+  error: 'Method Not Allowed',
+  message: 'GET /metrics',
+});
+const RENDER_FAILED = JSON.stringify({
+  statusCode: 500,
+  error: 'Internal Server Error',
+  message: 'metrics failed',
+});
 
 function send(response: ServerResponse, status: number, contentType: string, body: string): void {
   response.writeHead(status, { 'content-type': contentType, 'cache-control': 'no-store' });

@@ -81,7 +81,10 @@ function parseMetricsPort(env: EnvReader, httpPort: number): MetricsPort {
     throw new SettingsError('METRICS_PORT', 'must be a port number (0-65535) or main');
   // Two listeners on one port cannot both start; `main` says what was meant.
   if (port === httpPort)
-    throw new SettingsError('METRICS_PORT', 'must differ from PORT (set it to main to serve /metrics on PORT)');
+    throw new SettingsError(
+      'METRICS_PORT',
+      'must differ from PORT (set it to main to serve /metrics on PORT)',
+    );
   return port;
 }
 

@@ -26,7 +26,9 @@ describe('the metrics port', () => {
       const text = await metrics.text();
       expect(text).toMatch(/^microservice_process_cpu_seconds_total \d/m);
       // The readiness probe just above went through the HTTP port's pipeline and was counted.
-      expect(text).toMatch(/^microservice_http_request_duration_seconds_count\{[^}]*route="\/health\/ready"/m);
+      expect(text).toMatch(
+        /^microservice_http_request_duration_seconds_count\{[^}]*route="\/health\/ready"/m,
+      );
 
       expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(404);
       const elsewhere = await fetch(`http://127.0.0.1:${metricsPort}/health/live`);

@@ -7,6 +7,7 @@ import { CreateRefreshTokenFamilies1764610000000 } from './1764610000000-create-
 import { CreateJobRuns1764700000000 } from './1764700000000-create-job-runs';
 import { IndexRefreshTokenExpiry1764710000000 } from './1764710000000-index-refresh-token-expiry';
 import { NotifyOutboxAfterCommit1764800000000 } from './1764800000000-notify-outbox-after-commit';
+import { AddOutboxTraceContext1764900000000 } from './1764900000000-add-outbox-trace-context';
 
 /**
  * Every migration, oldest first. Listed explicitly (not globbed) so the same list works
@@ -22,4 +23,5 @@ export const MIGRATIONS = [
   CreateJobRuns1764700000000,
   IndexRefreshTokenExpiry1764710000000,
   NotifyOutboxAfterCommit1764800000000,
+  AddOutboxTraceContext1764900000000,
 ];
