@@ -27,7 +27,8 @@ async function bootstrap(settings: Settings): Promise<void> {
   // Module start-up hooks run here, not inside listen(), so the port is free only for a moment.
   await app.init();
   // Before the HTTP port: a port already taken fails start-up before the service takes traffic.
-  await app.get(MetricsServer).listen(HOST);
+  const metricsPort = await app.get(MetricsServer).listen(HOST);
+  if (metricsPort !== null) logger.info(`GET /metrics on port ${metricsPort}`);
   await standIn.close();
   await app.listen({ port: settings.port, host: HOST });
 }
