@@ -113,7 +113,7 @@ describe(checkCrossReferences.name, () => {
 
   it('catches an Ingress path that reaches the metrics port, by name, by number or by default', () => {
     const byName = manifest((find) => {
-      find('Ingress', 'microservice').spec.rules[0].http.paths.push({
+      (find('Ingress', 'microservice').spec.rules[0].http.paths as unknown[]).push({
         path: '/internal',
         pathType: 'Prefix',
         backend: { service: { name: 'microservice', port: { name: 'metrics' } } },
@@ -125,7 +125,9 @@ describe(checkCrossReferences.name, () => {
     // A Service port by number onto an unnamed container port, the app's default metrics port.
     const byNumber = manifest((find) => {
       const container = find('Deployment', 'microservice-dpl').spec.template.spec.containers[0];
-      container.env = container.env.filter((variable: Edited) => variable.name !== 'METRICS_PORT');
+      container.env = (container.env as { name: string }[]).filter(
+        (variable) => variable.name !== 'METRICS_PORT',
+      );
       container.ports[1] = { containerPort: 9464, protocol: 'TCP' };
       find('Service', 'microservice').spec.ports[1] = { port: 9090, targetPort: 9464, protocol: 'TCP' };
       find('Ingress', 'microservice').spec.defaultBackend = {
@@ -140,8 +142,11 @@ describe(checkCrossReferences.name, () => {
 
   it('catches METRICS_PORT=main on a container the Ingress routes to', () => {
     const documents = manifest((find) => {
-      const env = find('Deployment', 'microservice-dpl').spec.template.spec.containers[0].env;
-      env.find((variable: Edited) => variable.name === 'METRICS_PORT').value = 'main';
+      const env = find('Deployment', 'microservice-dpl').spec.template.spec.containers[0].env as {
+        name: string;
+        value: string;
+      }[];
+      env.find((variable) => variable.name === 'METRICS_PORT')!.value = 'main';
     });
     expect(messagesFor(documents)).toEqual([
       'backend microservice:http reaches Deployment microservice-dpl, whose METRICS_PORT=main serves /metrics on that port: keep /metrics off the Ingress',
