@@ -3,7 +3,11 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Settings } from '../settings/settings';
 import { SERVICE_VERSION } from './service-info';
 
-/** Swagger UI at /docs and the OpenAPI document at /docs-json. */
+/**
+ * Swagger UI at /docs and the OpenAPI document at /docs-json. The document is built on the first
+ * request for it, not at start-up: scanning every route and DTO is start-up time (and memory)
+ * that a service nobody reads the docs of never needs.
+ */
 export function setUpSwagger(app: INestApplication, settings: Settings): void {
   const config = new DocumentBuilder()
     .setTitle(settings.serviceName)
@@ -11,8 +15,7 @@ export function setUpSwagger(app: INestApplication, settings: Settings): void {
     .setVersion(SERVICE_VERSION)
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
-  const document = SwaggerModule.createDocument(app, config);
-  SwaggerModule.setup('docs', app, document, {
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, config), {
     jsonDocumentUrl: 'docs-json',
     yamlDocumentUrl: 'docs-yaml',
     swaggerOptions: { persistAuthorization: true },
