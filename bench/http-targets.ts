@@ -8,7 +8,11 @@ import type { Target } from './http.bench';
  * marked `isNestBaseline` is what the service's goals are set against (Nest itself, same version).
  * `postgresUrl`: a database of this run for the PostgreSQL write target (null: left out).
  */
-export async function benchTargets(workdir: string, postgresUrl: string | null): Promise<Target[]> {
+export async function benchTargets(
+  workdir: string,
+  postgresUrl: string | null,
+  otlpUrl: string,
+): Promise<Target[]> {
   const keys = generateKeyPairSync('rsa', {
     modulusLength: 2048,
     publicKeyEncoding: { type: 'spki', format: 'pem' },
@@ -22,11 +26,17 @@ export async function benchTargets(workdir: string, postgresUrl: string | null):
     MIGRATE_ON_START: 'true',
     JWT_SIGN_KEY: '0',
     JWT_VERIFY_KEY: keys.publicKey,
+    // The targets run side by side: each takes a free metrics port (9464 by default).
+    METRICS_PORT: '0',
     // As it ships: request logs on (LOG_LEVEL info), written to a sink the bench discards.
   };
   // Every load generator sends the same Bearer header, so the baselines parse it too.
   const bearer = { authorization: `Bearer ${await benchAccessToken(keys.privateKey, keys.publicKey)}` };
   const service = join(__dirname, '..', 'dist', 'main.js');
+  // Tracing as a deployment turns it on: the OTLP exporter, batched, to a collector (the bench's
+  // sink, which answers 200 to every export; the serialization is the server's cost, counted).
+  const traced = { ...appEnv, OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl };
+  const untracedMe = 'this service: GET /api/me, RS256 (verified-token cache on)';
   // BENCH_COMPARE_DIST=/other/checkout/dist/main.js loads another build beside this one in the
   // same interleaved rounds: an A/B that machine noise cannot fake (e.g. before/after a change).
   const compare = process.env.BENCH_COMPARE_DIST;
@@ -77,7 +87,7 @@ export async function benchTargets(workdir: string, postgresUrl: string | null):
       headers: bearer,
     },
     {
-      name: 'this service: GET /api/me, RS256 (verified-token cache on)',
+      name: untracedMe,
       script: service,
       args: [],
       path: '/api/me',
@@ -93,6 +103,24 @@ export async function benchTargets(workdir: string, postgresUrl: string | null):
       path: '/api/me',
       headers: bearer,
       env: { ...appEnv, JWT_CACHE_SIZE: '0' },
+    },
+    {
+      name: 'this service: GET /api/me, tracing on, every request recorded and exported',
+      script: service,
+      args: [],
+      path: '/api/me',
+      headers: bearer,
+      env: traced,
+      cpuVs: { target: untracedMe, goal: 1.1 },
+    },
+    {
+      name: 'this service: GET /api/me, tracing on, OTEL_TRACES_SAMPLER_ARG=0.1',
+      script: service,
+      args: [],
+      path: '/api/me',
+      headers: bearer,
+      env: { ...traced, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' },
+      cpuVs: { target: untracedMe },
     },
     {
       name: 'this service: GET /health/live',

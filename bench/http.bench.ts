@@ -5,6 +5,7 @@
  */
 import autocannon from 'autocannon';
 import { ChildProcess, fork } from 'node:child_process';
+import { createServer, Server } from 'node:http';
 import { transformFileSync } from '@swc/core';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
@@ -37,6 +38,8 @@ export interface Target {
   isNestBaseline?: boolean;
   /** The service as it ships, whose cold start and idle RSS have goals of their own. */
   isService?: boolean;
+  /** CPU per request as a ratio of another target's (by name), at most `goal` (tracing's cost). */
+  cpuVs?: { target: string; goal?: number };
 }
 
 /** Goals of the service process itself (issue: observability and performance). */
@@ -162,13 +165,29 @@ async function createBenchDatabase(): Promise<{ url: string; drop: () => Promise
 
 const verdict = (isMet: boolean): string => (isMet ? 'met' : 'MISSED');
 
+/** An OTLP/HTTP collector stand-in: reads every export and answers 200 with an empty body. */
+async function startOtlpSink(): Promise<{ url: string; exports: () => number; server: Server }> {
+  let exports = 0;
+  const server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      exports++;
+      response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${address.port}`, exports: () => exports, server };
+}
+
 export async function runHttpBench(): Promise<boolean> {
   const workdir = mkdtempSync(join(tmpdir(), 'm8e-bench-'));
   const database = await createBenchDatabase();
   // BENCH_ONLY="bare|api/me" narrows the run to targets whose name matches (for quick A/B checks);
   // the two baselines always run.
   const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : null;
-  const targets = (await benchTargets(workdir, database?.url ?? null)).filter(
+  const sink = await startOtlpSink();
+  const targets = (await benchTargets(workdir, database?.url ?? null, sink.url)).filter(
     (target, i) => i === 0 || target.isNestBaseline || !only || only.test(target.name),
   );
   const servers: Running[] = [];
@@ -191,6 +210,7 @@ export async function runHttpBench(): Promise<boolean> {
         .map((server) => new Promise((resolve) => server.child.once('exit', resolve))),
     );
     await database?.drop().catch(() => undefined);
+    sink.server.close();
   }
   const fastify = median(servers[0].results);
   const nestServer = servers.find((server) => server.target.isNestBaseline)!;
@@ -208,6 +228,22 @@ export async function runHttpBench(): Promise<boolean> {
     met &&= isMet;
     console.log(
       `| ${server.target.name} | ${Math.round(rps)} | ${(rps / fastify).toFixed(2)} | ${(rps / nest).toFixed(2)} | ${goal === undefined ? '' : `≥ ${goal.toFixed(2)} ${verdict(isMet)}`} | ${median(server.cpuPerRequest).toFixed(1)} µs | ${server.coldStartMs} ms | ${server.idleRssMiB} MiB | ${server.loadRssMiB} MiB |`,
+    );
+  }
+  const traced = servers.filter((server) => server.target.cpuVs);
+  if (traced.length > 0)
+    console.log(
+      `\ntracing's cost (CPU per request, same run; the sink took ${sink.exports()} OTLP exports):`,
+    );
+  for (const server of traced) {
+    const { target: name, goal } = server.target.cpuVs!;
+    const base = servers.find((other) => other.target.name === name);
+    if (!base) continue;
+    const ratio = median(server.cpuPerRequest) / median(base.cpuPerRequest);
+    const isMet = goal === undefined || ratio <= goal;
+    met &&= isMet;
+    console.log(
+      `  ${server.target.name}: ${median(server.cpuPerRequest).toFixed(1)} µs vs ${median(base.cpuPerRequest).toFixed(1)} µs untraced = ${ratio.toFixed(2)}×${goal === undefined ? '' : ` — goal ≤ ${goal.toFixed(2)}× ${verdict(isMet)}`}`,
     );
   }
   const service = servers.find((server) => server.target.isService);

@@ -30,7 +30,9 @@ export class AppModule {
         AuthModule.forRoot(settings),
         BusModule.forRoot(settings),
         SyncModule.forRoot(settings),
-        HealthModule.forRoot([DatabaseReadinessCheck, BusReadinessCheck]),
+        HealthModule.forRoot([DatabaseReadinessCheck, BusReadinessCheck], {
+          metricsOnHttpPort: settings.observability.metricsPort === 'main',
+        }),
         UsersModule.forRoot(settings),
         JobsModule.forRoot(settings),
         ItemsModule.forRoot(settings),

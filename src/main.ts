@@ -4,6 +4,7 @@ import { waitForDatabase } from './database/wait-for-database';
 import { StandInServer } from './http/stand-in-server';
 import { exitOnSignalsWhileStarting, exitOnStartupError, stopOnSignals } from './lifecycle';
 import { createRootLogger } from './logging/logger';
+import { MetricsServer } from './platform/metrics-server';
 import { loadSettingsOrExit } from './settings/load-settings';
 import { Settings } from './settings/settings';
 import { startTracing } from './tracing/tracing';
@@ -28,6 +29,9 @@ async function bootstrap(settings: Settings): Promise<void> {
   await app.startAllMicroservices();
   // Module start-up hooks run here, not inside listen(), so the port is free only for a moment.
   await app.init();
+  // Before the HTTP port: a port already taken fails start-up before the service takes traffic.
+  const metricsPort = await app.get(MetricsServer).listen(HOST);
+  if (metricsPort !== null) logger.info(`GET /metrics on port ${metricsPort}`);
   await standIn.close();
   await app.listen({ port: settings.port, host: HOST });
 }

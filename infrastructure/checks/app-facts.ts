@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { createApp } from '../../src/app.factory';
 import { buildProgram } from '../../src/cli/cli';
 import { RawEnv } from '../../src/settings/env-reader';
+import { DEFAULT_METRICS_PORT } from '../../src/settings/observability.schema';
 import { loadSettings } from '../../src/settings/load-settings';
 import { parseSettings } from '../../src/settings/settings.schema';
 import { AppFacts } from './cross-references';
@@ -68,5 +69,6 @@ export async function readAppFacts(probePaths: readonly string[]): Promise<AppFa
     settings: settingsTheAppReads(),
     routes: await httpGetRoutes(probePaths),
     cliCommands: cliCommands(),
+    metricsPort: DEFAULT_METRICS_PORT,
   };
 }

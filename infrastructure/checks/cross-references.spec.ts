@@ -4,9 +4,10 @@ import { AppFacts, checkCrossReferences } from './cross-references';
 import { parseYamlDocuments, YamlDocument } from './yaml-documents';
 
 const FACTS: AppFacts = {
-  settings: new Set(['SECRET_KEY', 'DATABASE_URL', 'DATABASE_PASSWORD', 'TRUST_PROXY']),
+  settings: new Set(['SECRET_KEY', 'DATABASE_URL', 'DATABASE_PASSWORD', 'TRUST_PROXY', 'METRICS_PORT']),
   routes: new Set(['/health/live', '/health/ready']),
   cliCommands: new Set(['migrate', 'createuser', 'jobs:list', 'jobs:run']),
+  metricsPort: 9464,
 };
 const OPTIONS = {
   isAppImage: (image: string) => image === '{microservice-image}',
@@ -69,11 +70,11 @@ describe(checkCrossReferences.name, () => {
     const documents = manifest((find) => {
       const container = find('Deployment', 'microservice-dpl').spec.template.spec.containers[0];
       container.readinessProbe.httpGet.path = '/health/redy';
-      container.livenessProbe.httpGet.port = 'metrics';
+      container.livenessProbe.httpGet.port = 'admin';
     });
     expect(messagesFor(documents)).toEqual([
       expect.stringMatching(/readinessProbe path \/health\/redy is not a GET route of the app/),
-      expect.stringMatching(/livenessProbe port metrics is not a container port/),
+      expect.stringMatching(/livenessProbe port admin is not a container port/),
     ]);
   });
 
@@ -107,6 +108,48 @@ describe(checkCrossReferences.name, () => {
       expect.stringMatching(/volume claims "db", which no PersistentVolumeClaim defines/),
       'backend port https is not a port of Service microservice',
       'scaleTargetRef Deployment microservice does not exist',
+    ]);
+  });
+
+  it('catches an Ingress path that reaches the metrics port, by name, by number or by default', () => {
+    const byName = manifest((find) => {
+      (find('Ingress', 'microservice').spec.rules[0].http.paths as unknown[]).push({
+        path: '/internal',
+        pathType: 'Prefix',
+        backend: { service: { name: 'microservice', port: { name: 'metrics' } } },
+      });
+    });
+    expect(messagesFor(byName)).toEqual([
+      'backend microservice:metrics reaches Deployment microservice-dpl on its metrics port 9464: /metrics must not be exposed through the Ingress',
+    ]);
+    // A Service port by number onto an unnamed container port, the app's default metrics port.
+    const byNumber = manifest((find) => {
+      const container = find('Deployment', 'microservice-dpl').spec.template.spec.containers[0];
+      container.env = (container.env as { name: string }[]).filter(
+        (variable) => variable.name !== 'METRICS_PORT',
+      );
+      container.ports[1] = { containerPort: 9464, protocol: 'TCP' };
+      find('Service', 'microservice').spec.ports[1] = { port: 9090, targetPort: 9464, protocol: 'TCP' };
+      find('Ingress', 'microservice').spec.defaultBackend = {
+        service: { name: 'microservice', port: { number: 9090 } },
+      };
+      find('NetworkPolicy', 'microservice-ingress').spec.ingress[1].ports[0].port = 9464;
+    });
+    expect(messagesFor(byNumber)).toEqual([
+      'backend microservice:9090 reaches Deployment microservice-dpl on its metrics port 9464: /metrics must not be exposed through the Ingress',
+    ]);
+  });
+
+  it('catches METRICS_PORT=main on a container the Ingress routes to', () => {
+    const documents = manifest((find) => {
+      const env = find('Deployment', 'microservice-dpl').spec.template.spec.containers[0].env as {
+        name: string;
+        value: string;
+      }[];
+      env.find((variable) => variable.name === 'METRICS_PORT')!.value = 'main';
+    });
+    expect(messagesFor(documents)).toEqual([
+      'backend microservice:http reaches Deployment microservice-dpl, whose METRICS_PORT=main serves /metrics on that port: keep /metrics off the Ingress',
     ]);
   });
 

@@ -10,6 +10,8 @@ export interface AppFacts {
   readonly routes: ReadonlySet<string>;
   /** Names of the CLI's commands. */
   readonly cliCommands: ReadonlySet<string>;
+  /** The port the app serves /metrics on when its container sets no METRICS_PORT. */
+  readonly metricsPort: number;
 }
 
 export interface CrossReferenceOptions {
@@ -63,7 +65,10 @@ export function checkCrossReferences(
     checkPodTemplate(pod, facts, options, report, notes, objects);
   }
   for (const document of byKind('Service')) checkService(document, pods, report);
-  for (const document of byKind('Ingress')) checkIngress(document, objects, report);
+  for (const document of byKind('Ingress')) {
+    checkIngress(document, objects, report);
+    checkMetricsNotRouted(document, objects, pods, facts, options, report);
+  }
   for (const document of byKind('HorizontalPodAutoscaler')) checkAutoscaler(document, pods, report);
   for (const document of byKind('PodDisruptionBudget')) {
     const spec = record(document, 'spec');
@@ -235,6 +240,76 @@ function checkIngress(
       if (!hosts.has(host)) report(document, `tls host ${String(host)} has no rule`);
     }
   }
+}
+
+/**
+ * /metrics is for in-cluster scrapers only: no Ingress backend may lead, through its Service,
+ * to the app container's metrics port, nor to any app port while METRICS_PORT=main puts /metrics
+ * on the HTTP port. A METRICS_PORT from the settings secret cannot be seen here; the container's
+ * `env` and the app's default can.
+ */
+function checkMetricsNotRouted(
+  document: YamlDocument,
+  objects: readonly YamlDocument[],
+  pods: readonly PodTemplate[],
+  facts: AppFacts,
+  options: CrossReferenceOptions,
+  report: (d: YamlDocument, m: string) => void,
+): void {
+  const namespace = namespaceOf(document);
+  for (const backend of ingressBackends(document)) {
+    const service = findByName(objects, 'Service', String(backend.name), namespace);
+    const selector = service && record(service, 'spec').selector;
+    if (!service || !isRecord(selector)) continue; // checkIngress reports a missing Service
+    const servicePort = array(record(service, 'spec').ports)
+      .filter(isRecord)
+      .find((p) => p.name === backend.port || p.port === backend.port);
+    if (!servicePort) continue;
+    const target = servicePort.targetPort ?? servicePort.port;
+    const selected = pods.filter(
+      (pod) => pod.namespace === namespace && labelsMatch(selector as Labels, pod.labels),
+    );
+    for (const pod of selected) {
+      for (const container of containersOf(pod.spec)) {
+        if (!options.isAppImage(image(container))) continue;
+        const reached = portsOf(container).find((port) => portExists([port], target));
+        if (!reached) continue;
+        const metricsPort = metricsPortOf(container, facts);
+        const where = `backend ${String(backend.name)}:${String(backend.port)} reaches ${pod.kind} ${pod.name}`;
+        if (metricsPort === 'main')
+          report(
+            document,
+            `${where}, whose METRICS_PORT=main serves /metrics on that port: keep /metrics off the Ingress`,
+          );
+        else if (reached.containerPort === metricsPort)
+          report(
+            document,
+            `${where} on its metrics port ${metricsPort}: /metrics must not be exposed through the Ingress`,
+          );
+      }
+    }
+  }
+}
+
+function ingressBackends(document: YamlDocument): { name: unknown; port: unknown }[] {
+  const spec = record(document, 'spec');
+  const backends: unknown[] = [spec.defaultBackend];
+  for (const rule of array(spec.rules)) {
+    const paths = isRecord(rule) && isRecord(rule.http) ? array(rule.http.paths) : [];
+    for (const path of paths) if (isRecord(path)) backends.push(path.backend);
+  }
+  return backends.flatMap((backend) => {
+    if (!isRecord(backend) || !isRecord(backend.service)) return [];
+    const { name, port } = backend.service;
+    return [{ name, port: isRecord(port) ? (port.name ?? port.number) : undefined }];
+  });
+}
+
+function metricsPortOf(container: Obj, facts: AppFacts): number | 'main' {
+  const variable = array(container.env).find((entry) => isRecord(entry) && entry.name === 'METRICS_PORT');
+  const value = isRecord(variable) ? variable.value : undefined;
+  if (value === 'main') return 'main';
+  return typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : facts.metricsPort;
 }
 
 function checkAutoscaler(

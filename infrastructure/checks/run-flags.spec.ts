@@ -19,6 +19,7 @@ describe(runFlagsFor.name, () => {
         `--memory=${384 * 2 ** 20}`,
         '--cpus=1',
         '--env=TRUST_PROXY=1',
+        '--env=METRICS_PORT=9464',
       ],
       args: ['serve'],
     });

@@ -9,7 +9,7 @@ import { BusClosedError, RemoteHandlerError, RequestInterruptedError, RpcTimeout
 import { BusMetrics } from './bus.metrics';
 import { encodeBody, eventProperties, PublishOptions, toRoutingKey } from './bus.message';
 import { RawPublishProperties, ReplyPacket } from './bus.server';
-import { activeTracing } from '../tracing/tracing';
+import { activeTracing, MessageHeaders } from '../tracing/tracing';
 
 export interface AmqpClientOptions {
   readonly url: string;
@@ -26,6 +26,7 @@ interface PendingRequest {
   readonly timer: NodeJS.Timeout;
   readonly content: Buffer;
   readonly timeoutMs: number;
+  readonly headers: MessageHeaders;
   isSent: boolean;
 }
 
@@ -36,6 +37,7 @@ interface PendingRequest {
 export class AmqpClient extends BusClient {
   readonly connection: AmqpConnection;
   protected readonly requestTimeoutMs: number;
+  protected readonly requestExchange: string;
   private readonly publisher: ConfirmPublisher;
   private readonly pendingRequests = new Map<string, PendingRequest>();
   private readonly unsentRequests: string[] = [];
@@ -48,6 +50,7 @@ export class AmqpClient extends BusClient {
   ) {
     super();
     this.requestTimeoutMs = options.requestTimeoutMs;
+    this.requestExchange = options.exchange;
     this.connection = new AmqpConnection(options.url, options.connectionName ?? 'bus-client');
     this.publisher = new ConfirmPublisher(
       this.connection,
@@ -117,6 +120,7 @@ export class AmqpClient extends BusClient {
     data: unknown,
     timeoutMs: number,
     callback: (packet: WritePacket) => void,
+    headers: MessageHeaders = {},
   ): () => void {
     void this.connect();
     const id = randomUUID();
@@ -131,6 +135,7 @@ export class AmqpClient extends BusClient {
       timer,
       content: encodeBody(data),
       timeoutMs,
+      headers,
       isSent: false,
     });
     this.sendWaitingRequests();
@@ -161,6 +166,7 @@ export class AmqpClient extends BusClient {
         try {
           channel.publish(this.options.exchange, request.routingKey, request.content, {
             ...eventProperties(request.routingKey),
+            headers: request.headers,
             correlationId: id,
             replyTo: DIRECT_REPLY_QUEUE,
             persistent: false,

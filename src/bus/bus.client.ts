@@ -1,6 +1,7 @@
 import { ClientProxy, ReadPacket, WritePacket } from '@nestjs/microservices';
 import { PublishOptions, toRoutingKey } from './bus.message';
 import { RawPublishProperties } from './bus.server';
+import { activeTracing, MessageHeaders } from '../tracing/tracing';
 
 export interface RequestOptions {
   /** Overrides BUS_REQUEST_TIMEOUT for this call. */
@@ -13,6 +14,8 @@ export interface RequestOptions {
  */
 export abstract class BusClient extends ClientProxy {
   protected abstract readonly requestTimeoutMs: number;
+  /** The exchange requests are published on (the span's destination). */
+  protected abstract readonly requestExchange: string;
 
   /** Publishes an event; resolves once the broker has it (publisher confirm). */
   abstract publishEvent(routingKey: string, data: unknown, options?: PublishOptions): Promise<void>;
@@ -37,27 +40,38 @@ export abstract class BusClient extends ClientProxy {
   /** Sends a request to the one service that handles `pattern` and resolves with its last reply. */
   async request<T = unknown>(pattern: string, data: unknown, options: RequestOptions = {}): Promise<T> {
     await this.connect();
-    return new Promise<T>((resolve, reject) => {
-      let last: unknown;
-      this.sendRequest(
-        toRoutingKey(pattern),
-        data,
-        options.timeoutMs ?? this.requestTimeoutMs,
-        ({ err, response, isDisposed }) => {
-          if (err) return reject(err as Error);
-          if (response !== undefined) last = response;
-          if (isDisposed) resolve(last as T);
-        },
-      );
-    });
+    const routingKey = toRoutingKey(pattern);
+    // Filled with `traceparent` by the span below before the request is sent.
+    const headers: MessageHeaders = {};
+    const send = () =>
+      new Promise<T>((resolve, reject) => {
+        let last: unknown;
+        this.sendRequest(
+          routingKey,
+          data,
+          options.timeoutMs ?? this.requestTimeoutMs,
+          ({ err, response, isDisposed }) => {
+            if (err) return reject(err as Error);
+            if (response !== undefined) last = response;
+            if (isDisposed) resolve(last as T);
+          },
+          headers,
+        );
+      });
+    const tracing = activeTracing();
+    return tracing ? tracing.traceRequest(this.requestExchange, routingKey, headers, send) : send();
   }
 
-  /** Publishes the request and calls `callback` per reply; returns an unsubscribe function. */
+  /**
+   * Publishes the request (with `headers` as its AMQP headers) and calls `callback` per reply;
+   * returns an unsubscribe function.
+   */
   protected abstract sendRequest(
     routingKey: string,
     data: unknown,
     timeoutMs: number,
     callback: (packet: WritePacket) => void,
+    headers?: MessageHeaders,
   ): () => void;
 
   protected publish(packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {

@@ -7,7 +7,7 @@ import { BusMetrics } from './bus.metrics';
 import { encodeBody, eventProperties, PublishOptions, toRoutingKey } from './bus.message';
 import { RawPublishProperties, ReplyPacket } from './bus.server';
 import { InProcessBroker } from './in-process.broker';
-import { activeTracing } from '../tracing/tracing';
+import { activeTracing, MessageHeaders } from '../tracing/tracing';
 
 export interface InProcessClientOptions {
   readonly exchange: string;
@@ -17,6 +17,7 @@ export interface InProcessClientOptions {
 /** The client without a broker: same API and wire shape as `AmqpClient`, on the process's broker. */
 export class InProcessClient extends BusClient {
   protected readonly requestTimeoutMs: number;
+  protected readonly requestExchange: string;
 
   constructor(
     private readonly broker: InProcessBroker,
@@ -25,6 +26,7 @@ export class InProcessClient extends BusClient {
   ) {
     super();
     this.requestTimeoutMs = options.requestTimeoutMs;
+    this.requestExchange = options.exchange;
   }
 
   connect(): Promise<void> {
@@ -77,6 +79,7 @@ export class InProcessClient extends BusClient {
     data: unknown,
     timeoutMs: number,
     callback: (packet: WritePacket) => void,
+    headers: MessageHeaders = {},
   ): () => void {
     const replyQueue = `${DIRECT_REPLY_QUEUE}.${randomUUID()}`;
     let isDone = false;
@@ -98,6 +101,7 @@ export class InProcessClient extends BusClient {
     const { persistent: _persistent, ...properties } = eventProperties(routingKey);
     this.broker.publish(this.options.exchange, routingKey, encodeBody(data), {
       ...properties,
+      headers,
       correlationId: randomUUID(),
       replyTo: replyQueue,
     });

@@ -1,5 +1,4 @@
 import { isAbsolute, resolve } from 'node:path';
-import { types as pgTypes, defaults as pgDefaults } from 'pg';
 import { DataSource, DataSourceOptions, EntitySchema } from 'typeorm';
 import { QueryLogger } from './query-logger';
 import { Settings } from '../settings/settings';
@@ -17,6 +16,9 @@ const PG_TIMESTAMP_WITHOUT_TIME_ZONE = 1114;
  * the server (`now()`) follow the session's zone, which each connection pins to UTC.
  */
 function storeTimestampsAsUtc(): void {
+  // Loaded here, not at the top: a service on SQLite never loads the PostgreSQL driver.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { types: pgTypes, defaults: pgDefaults } = require('pg') as typeof import('pg');
   pgDefaults.parseInputDatesAsUTC = true;
   pgTypes.setTypeParser(
     PG_TIMESTAMP_WITHOUT_TIME_ZONE,

@@ -6,10 +6,13 @@ import { READINESS_CHECKS, ReadinessCheck } from '../platform/readiness-check';
 
 type CheckClass = new (...args: never[]) => ReadinessCheck;
 
-/** `/health/live`, `/health/ready` and `/metrics`; the app module says what readiness depends on. */
+/**
+ * `/health/live`, `/health/ready`, and `/metrics` when METRICS_PORT=main (else MetricsServer serves
+ * it on its own port and the HTTP port answers 404); the app module says what readiness depends on.
+ */
 @Module({})
 export class HealthModule {
-  static forRoot(checks: readonly CheckClass[]): DynamicModule {
+  static forRoot(checks: readonly CheckClass[], options: { metricsOnHttpPort: boolean }): DynamicModule {
     const readinessChecks: Provider = {
       provide: READINESS_CHECKS,
       useFactory: (...instances: ReadinessCheck[]) => instances,
@@ -18,7 +21,7 @@ export class HealthModule {
     return {
       module: HealthModule,
       imports: [TerminusModule.forRoot({ errorLogStyle: 'json' })],
-      controllers: [HealthController, MetricsController],
+      controllers: options.metricsOnHttpPort ? [HealthController, MetricsController] : [HealthController],
       providers: [readinessChecks],
     };
   }

@@ -27,7 +27,8 @@ export class IndexController {
         openapi: '/docs-json',
         live: '/health/live',
         ready: '/health/ready',
-        metrics: '/metrics',
+        // Only when the HTTP port serves it; a link to a 404 (or to a port the visitor cannot reach) helps no one.
+        ...(settings.observability.metricsPort === 'main' ? { metrics: '/metrics' } : {}),
       },
     };
     this.html = renderHtml(this.index);

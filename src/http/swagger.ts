@@ -1,10 +1,14 @@
 import { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { LIVENESS_OPENAPI } from '../health/liveness';
 import { Settings } from '../settings/settings';
 import { SERVICE_VERSION } from './service-info';
 
-/** Swagger UI at /docs and the OpenAPI document at /docs-json. */
+/**
+ * Swagger UI at /docs and the OpenAPI document at /docs-json. The document is built on the first
+ * request for it, not at start-up: scanning every route and DTO is start-up time (and memory)
+ * that a service nobody reads the docs of never needs.
+ */
 export function setUpSwagger(app: INestApplication, settings: Settings): void {
   const config = new DocumentBuilder()
     .setTitle(settings.serviceName)
@@ -12,8 +16,11 @@ export function setUpSwagger(app: INestApplication, settings: Settings): void {
     .setVersion(SERVICE_VERSION)
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
-  const document = SwaggerModule.createDocument(app, config);
-  document.paths['/health/live'] = LIVENESS_OPENAPI;
+  const document = (): OpenAPIObject => {
+    const built = SwaggerModule.createDocument(app, config);
+    built.paths['/health/live'] = LIVENESS_OPENAPI;
+    return built;
+  };
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs-json',
     yamlDocumentUrl: 'docs-yaml',

@@ -1,4 +1,4 @@
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { ADVISORY_LOCK_NAMESPACE } from './jobs.constants';
 import { advisoryLockKey, JobClaim, JobLock } from './job-lock';
 
@@ -16,7 +16,10 @@ export class AdvisoryJobLock implements JobLock {
   constructor(private readonly databaseUrl: string) {}
 
   async tryClaim(job: string): Promise<JobClaim | null> {
-    const client = new Client({
+    // Required here: only PostgreSQL services take this lock, and SQLite ones never load `pg`.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Client: PgClient } = require('pg') as typeof import('pg');
+    const client: Client = new PgClient({
       connectionString: this.databaseUrl,
       application_name: `job ${job}`.slice(0, 63),
       connectionTimeoutMillis: 5000,

@@ -3,12 +3,16 @@ import { metricsPrefixOf, parseObservabilitySettings } from './observability.sch
 import { settingsErrorOf } from '../../test/support/settings-error';
 
 const parse = (env: Record<string, string>) =>
-  parseObservabilitySettings(new EnvReader(env), { packageName: 'microservice', serviceName: 'orders' });
+  parseObservabilitySettings(new EnvReader(env), {
+    packageName: 'microservice',
+    serviceName: 'orders',
+    httpPort: 8000,
+  });
 const errorOf = (env: Record<string, string>) => settingsErrorOf(() => parse(env));
 
 describe(parseObservabilitySettings.name, () => {
   it('prefixes metrics with the package name and leaves tracing off by default', () => {
-    expect(parse({})).toEqual({ metricsPrefix: 'microservice_', tracing: null });
+    expect(parse({})).toEqual({ metricsPrefix: 'microservice_', metricsPort: 9464, tracing: null });
   });
 
   it.each([
@@ -24,6 +28,15 @@ describe(parseObservabilitySettings.name, () => {
     expect(parse({ METRICS_PREFIX: 'shop_orders_' }).metricsPrefix).toBe('shop_orders_');
     for (const bad of ['orders', 'orders-api_', '1orders_', `${'a'.repeat(64)}_`])
       expect(errorOf({ METRICS_PREFIX: bad }).variable).toBe('METRICS_PREFIX');
+  });
+
+  it('serves metrics on METRICS_PORT, or on the HTTP port with main; refuses PORT itself and non-ports', () => {
+    expect(parse({ METRICS_PORT: '9100' }).metricsPort).toBe(9100);
+    expect(parse({ METRICS_PORT: '0' }).metricsPort).toBe(0);
+    expect(parse({ METRICS_PORT: 'main' }).metricsPort).toBe('main');
+    expect(errorOf({ METRICS_PORT: '8000' }).message).toContain('must differ from PORT');
+    for (const bad of ['65536', '-1', 'off', '9464x'])
+      expect(errorOf({ METRICS_PORT: bad }).variable).toBe('METRICS_PORT');
   });
 
   it('turns tracing on with OTEL_TRACES_EXPORTER=otlp, with the OTLP defaults', () => {

@@ -18,9 +18,19 @@ export interface TracingSettings {
   readonly parentBased: boolean;
 }
 
+/**
+ * Where `GET /metrics` is served (`METRICS_PORT`): a port of its own, which the Service exposes to
+ * in-cluster scrapers and no Ingress routes to, or `main`, the HTTP port (single-port platforms,
+ * where the ingress must then block the path). 0 picks a free port (tests).
+ */
+export type MetricsPort = number | 'main';
+
+export const DEFAULT_METRICS_PORT = 9464;
+
 export interface ObservabilitySettings {
   /** Put in front of every metric name, process metrics included (`METRICS_PREFIX`). */
   readonly metricsPrefix: string;
+  readonly metricsPort: MetricsPort;
   /** null: tracing is off and no OpenTelemetry SDK module is loaded. */
   readonly tracing: TracingSettings | null;
 }
@@ -47,7 +57,7 @@ export function metricsPrefixOf(name: string): string {
 
 export function parseObservabilitySettings(
   env: EnvReader,
-  defaults: { readonly packageName: string; readonly serviceName: string },
+  defaults: { readonly packageName: string; readonly serviceName: string; readonly httpPort: number },
 ): ObservabilitySettings {
   const metricsPrefix = env.string('METRICS_PREFIX') ?? metricsPrefixOf(defaults.packageName);
   if (!METRICS_PREFIX.test(metricsPrefix)) {
@@ -56,7 +66,26 @@ export function parseObservabilitySettings(
       'must be letters, digits and "_", start with a letter or "_" and end with "_" (max 64)',
     );
   }
-  return Object.freeze({ metricsPrefix, tracing: parseTracing(env, defaults.serviceName) });
+  return Object.freeze({
+    metricsPrefix,
+    metricsPort: parseMetricsPort(env, defaults.httpPort),
+    tracing: parseTracing(env, defaults.serviceName),
+  });
+}
+
+function parseMetricsPort(env: EnvReader, httpPort: number): MetricsPort {
+  const value = env.string('METRICS_PORT');
+  if (value === 'main') return 'main';
+  const port = value === undefined ? DEFAULT_METRICS_PORT : Number(value);
+  if (!/^\d{1,5}$/.test(value ?? '0') || port > 65535)
+    throw new SettingsError('METRICS_PORT', 'must be a port number (0-65535) or main');
+  // Two listeners on one port cannot both start; `main` says what was meant.
+  if (port === httpPort)
+    throw new SettingsError(
+      'METRICS_PORT',
+      'must differ from PORT (set it to main to serve /metrics on PORT)',
+    );
+  return port;
 }
 
 /**

@@ -64,7 +64,11 @@ export function parseSettings(raw: RawEnv, defaults: SchemaDefaults): Settings {
     bus: parseBusSettings(env, serviceName, shutdownTimeoutSeconds),
     sync: parseSyncSettings(env),
     jobs: parseJobsSettings(env),
-    observability: parseObservabilitySettings(env, { packageName: defaults.serviceName, serviceName }),
+    observability: parseObservabilitySettings(env, {
+      packageName: defaults.serviceName,
+      serviceName,
+      httpPort: port,
+    }),
     admin: parseAdminSettings(env, debug),
     warnings: Object.freeze(warnings),
   });

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { describeError } from '../bus/bus.errors';
 import { OUTBOX_NOTIFY_CHANNEL } from './sync.constants';
 
@@ -36,7 +36,10 @@ export class OutboxListener {
 
   private async connect(): Promise<void> {
     if (this.isStopped) return;
-    const client = new Client({ connectionString: this.url, connectionTimeoutMillis: 5_000 });
+    // Required here: only PostgreSQL services listen, and SQLite ones never load `pg`.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Client: PgClient } = require('pg') as typeof import('pg');
+    const client: Client = new PgClient({ connectionString: this.url, connectionTimeoutMillis: 5_000 });
     client.on('notification', () => this.onNotify());
     client.on('error', (error) => this.lost(client, error));
     client.on('end', () => this.lost(client));

@@ -15,6 +15,7 @@ import {
 } from './sync.constants';
 import { OutboxBacklog, SyncMetrics } from './sync.metrics';
 import { SyncTransactions } from './sync-transactions';
+import { activeTracing, MessageHeaders } from '../tracing/tracing';
 
 export interface RelayOptions {
   /** Rows published (and confirmed) per batch. */
@@ -180,7 +181,8 @@ export class OutboxRelay {
     const inPartitions = partitions === null ? '' : `AND partition IN (${parameters.list(partitions)})`;
     const limit = parameters.add(this.batchSize);
     return await manager.query<OutboxRow[]>(
-      `SELECT id, cqrs_id, instance_pk, signal_type, routing_key, partition, payload, ttl_seconds, created_at
+      `SELECT id, cqrs_id, instance_pk, signal_type, routing_key, partition, payload, ttl_seconds, created_at,
+         trace_context
        FROM ${TABLES.outbox} WHERE sent_at IS NULL ${inPartitions} ORDER BY id LIMIT ${limit}`,
       parameters.values,
     );
@@ -189,9 +191,23 @@ export class OutboxRelay {
   /** Publishes the rows in order on one channel and resolves when the broker confirmed them all. */
   private async publish(rows: readonly OutboxRow[]): Promise<void> {
     const now = Date.now();
-    const confirms = rows.map((row) =>
-      this.bus.publishRaw(CQRS_EXCHANGE, row.routing_key, bodyOf(row, now), PROPERTIES),
-    );
+    const tracing = activeTracing();
+    const confirms = rows.map((row) => {
+      const body = bodyOf(row, now);
+      // A row written outside a span (tracing off then, the CLI, raw SQL) starts no trace here.
+      if (!tracing || row.trace_context === null)
+        return this.bus.publishRaw(CQRS_EXCHANGE, row.routing_key, body, PROPERTIES);
+      // The span joins the trace of the request that wrote the row; its context goes in the AMQP
+      // headers, which django-cqrs ignores (the body is unchanged).
+      const headers: MessageHeaders = {};
+      return tracing.tracePublish(
+        CQRS_EXCHANGE,
+        row.routing_key,
+        headers,
+        () => this.bus.publishRaw(CQRS_EXCHANGE, row.routing_key, body, { ...PROPERTIES, headers }),
+        { storedParent: row.trace_context },
+      );
+    });
     const results = await Promise.allSettled(confirms);
     const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failed) throw failed.reason;

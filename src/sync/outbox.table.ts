@@ -2,6 +2,7 @@ import { EntityManager } from 'typeorm';
 import { InstancePk, JsonObject, SignalType } from './cqrs-message';
 import { SqlParameters } from './sql-values';
 import { OUTBOX_PARTITIONS, TABLES } from './sync.constants';
+import { activeTracing } from '../tracing/tracing';
 
 /** What a change puts in the outbox (`sync_outbox`), in the transaction of the change. */
 export interface OutboxMessage {
@@ -30,6 +31,8 @@ export interface OutboxRow {
   readonly payload: string;
   readonly ttl_seconds: number | null;
   readonly created_at: Date | string;
+  /** The writer's W3C `traceparent` (tracing on, inside a span), else null. */
+  readonly trace_context: string | null;
 }
 
 /** The part of the body stored in `payload`. */
@@ -53,6 +56,7 @@ const COLUMNS = [
   'payload',
   'ttl_seconds',
   'created_at',
+  'trace_context',
 ];
 
 /** Appends messages to `sync_outbox` with the manager's connection (so, in its transaction). */
@@ -63,6 +67,8 @@ export async function insertOutboxRows(
   const dialect = manager.connection.options.type === 'postgres' ? 'postgres' : 'sqlite';
   // Explicit, not the column default: SQLite's CURRENT_TIMESTAMP has no milliseconds (relay lag).
   const now = new Date();
+  // One context for the whole transaction: the span that made these changes.
+  const traceContext = activeTracing()?.activeTraceparent() ?? null;
   for (let start = 0; start < messages.length; start += INSERT_CHUNK) {
     const chunk = messages.slice(start, start + INSERT_CHUNK);
     const parameters = new SqlParameters(dialect);
@@ -76,6 +82,7 @@ export async function insertOutboxRows(
         JSON.stringify(toPayload(message)),
         message.ttlSeconds,
         now,
+        traceContext,
       ];
       return `(${parameters.list(values)})`;
     });

@@ -16,6 +16,7 @@ import {
 } from './sync.constants';
 import { SyncMetrics } from './sync.metrics';
 import { correlationScope } from '../platform/correlation';
+import { activeTracing } from '../tracing/tracing';
 
 export interface ConsumerOptions {
   /** This service's queue (SERVICE_NAME). */
@@ -74,7 +75,30 @@ export class SyncConsumer {
     }
     // The master's correlation id (an HTTP request id by default) shows on this side's log lines.
     const correlationId = typeof body.correlation_id === 'string' ? body.correlation_id : '';
-    return correlationScope.run(correlationId, () => this.settle(message, body, expiresAt, now));
+    const settle = () => this.settle(message, body, expiresAt, now);
+    const tracing = activeTracing();
+    return correlationScope.run(correlationId, () =>
+      tracing
+        ? tracing.traceConsume(
+            {
+              routingKey: message.fields.routingKey,
+              pattern: body.cqrs_id,
+              exchange: message.fields.exchange,
+              correlationId: correlationId || undefined,
+              // The relay's `traceparent` (ours; django-cqrs masters send none: a trace of its own).
+              headers: message.properties.headers,
+              attributes: {
+                'cqrs.id': body.cqrs_id,
+                'cqrs.signal_type': body.signal_type,
+                'cqrs.instance_pk': String(body.instance_pk),
+                'cqrs.retries': body.retries,
+              },
+            },
+            settle,
+            (outcome) => (outcome.kind === 'ack' ? null : 'not applied: retried or dead-lettered'),
+          )
+        : settle(),
+    );
   }
 
   private async settle(

@@ -27,7 +27,13 @@ import {
 } from '@opentelemetry/sdk-trace-node';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TracingSettings } from '../settings/observability.schema';
-import { ConsumedMessage, MessageHeaders, StartTracingOptions, Tracing } from './tracing';
+import {
+  ConsumedMessage,
+  MessageHeaders,
+  PublishTraceOptions,
+  StartTracingOptions,
+  Tracing,
+} from './tracing';
 
 /**
  * OpenTelemetry behind the `Tracing` interface; only `startTracing()` loads this file.
@@ -113,20 +119,76 @@ export class OtelTracing implements Tracing {
     routingKey: string,
     headers: MessageHeaders,
     publish: () => Promise<T>,
+    options: PublishTraceOptions = {},
   ): Promise<T> {
-    const span = this.tracer.startSpan(`publish ${routingKey}`, {
-      kind: SpanKind.PRODUCER,
-      attributes: {
-        'messaging.system': 'rabbitmq',
-        'messaging.operation.name': 'publish',
-        'messaging.operation.type': 'send',
-        'messaging.destination.name': exchange,
-        'messaging.rabbitmq.destination.routing_key': routingKey,
+    const parent =
+      options.storedParent === undefined
+        ? context.active()
+        : propagation.extract(ROOT_CONTEXT, { traceparent: options.storedParent });
+    return this.sendSpan(
+      `publish ${routingKey}`,
+      SpanKind.PRODUCER,
+      'publish',
+      exchange,
+      routingKey,
+      parent,
+      headers,
+      publish,
+    );
+  }
+
+  traceRequest<T>(
+    exchange: string,
+    routingKey: string,
+    headers: MessageHeaders,
+    send: () => Promise<T>,
+  ): Promise<T> {
+    // Client, not producer: the span lasts until the reply, like an HTTP client call.
+    return this.sendSpan(
+      `send ${routingKey}`,
+      SpanKind.CLIENT,
+      'send',
+      exchange,
+      routingKey,
+      context.active(),
+      headers,
+      send,
+    );
+  }
+
+  activeTraceparent(): string | null {
+    const carrier: Record<string, string> = {};
+    propagation.inject(context.active(), carrier);
+    return carrier.traceparent ?? null;
+  }
+
+  private sendSpan<T>(
+    name: string,
+    kind: SpanKind,
+    operation: string,
+    exchange: string,
+    routingKey: string,
+    parent: Context,
+    headers: MessageHeaders,
+    work: () => Promise<T>,
+  ): Promise<T> {
+    const span = this.tracer.startSpan(
+      name,
+      {
+        kind,
+        attributes: {
+          'messaging.system': 'rabbitmq',
+          'messaging.operation.name': operation,
+          'messaging.operation.type': 'send',
+          'messaging.destination.name': exchange,
+          'messaging.rabbitmq.destination.routing_key': routingKey,
+        },
       },
-    });
-    const active = trace.setSpan(context.active(), span);
+      parent,
+    );
+    const active = trace.setSpan(parent, span);
     propagation.inject(active, headers);
-    return finish(span, context.with(active, publish), () => null);
+    return finish(span, context.with(active, work), () => null);
   }
 
   traceConsume<T>(
@@ -147,6 +209,7 @@ export class OtelTracing implements Tracing {
           'messaging.rabbitmq.destination.routing_key': message.routingKey,
           ...(message.messageId ? { 'messaging.message.id': message.messageId } : {}),
           ...(message.correlationId ? { 'messaging.message.conversation_id': message.correlationId } : {}),
+          ...message.attributes,
         },
       },
       parent,

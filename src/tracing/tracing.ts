@@ -13,6 +13,17 @@ export interface ConsumedMessage {
   readonly messageId?: string;
   readonly correlationId?: string;
   readonly headers?: MessageHeaders;
+  /** More span attributes (data sync: `cqrs_id`, signal type). */
+  readonly attributes?: Readonly<Record<string, string | number>>;
+}
+
+/** Options of a producer span. */
+export interface PublishTraceOptions {
+  /**
+   * A W3C `traceparent` stored when the message was written (the outbox): the span becomes its
+   * child instead of the active span's.
+   */
+  readonly storedParent?: string;
 }
 
 /**
@@ -30,7 +41,20 @@ export interface Tracing {
     routingKey: string,
     headers: MessageHeaders,
     publish: () => Promise<T>,
+    options?: PublishTraceOptions,
   ): Promise<T>;
+  /**
+   * Runs `send` in a client span `send <routing key>` that ends with the reply (bus RPC), and
+   * writes `traceparent`/`tracestate` into `headers`, so the handler's span is its child.
+   */
+  traceRequest<T>(
+    exchange: string,
+    routingKey: string,
+    headers: MessageHeaders,
+    send: () => Promise<T>,
+  ): Promise<T>;
+  /** The active span as a W3C `traceparent`, to store with work published later; null outside one. */
+  activeTraceparent(): string | null;
   /** Runs `handle` in a consumer span, child of the context the message's headers carry. */
   traceConsume<T>(
     message: ConsumedMessage,

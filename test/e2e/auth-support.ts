@@ -1,18 +1,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { UsersService } from '../../src/auth/users.service';
-import { Settings } from '../../src/settings/settings';
 import { TestKeys } from '../factories/token.factory';
-import { startTestApp } from '../support/test-app';
+import { startTestApp, TestApp } from '../support/test-app';
 
-export interface AuthTestApp {
-  readonly app: NestFastifyApplication;
-  readonly settings: Settings;
-  readonly baseUrl: string;
+export interface AuthTestApp extends TestApp {
   request(path: string, init?: RequestInit & { json?: unknown; token?: string }): Promise<Response>;
-  close(): Promise<void>;
 }
 
 /** Production-like settings (DEBUG off) for a login service signing with `keys`. */

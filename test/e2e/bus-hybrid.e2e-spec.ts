@@ -102,6 +102,7 @@ describe.each(transports)('the real app with HTTP and the bus over %s', (kind) =
     const service = uniqueName('hybrid');
     bed.janitor.serviceQueue(service, [10]);
     settings = testSettings({
+      METRICS_PORT: 'main', // the hand-built app below has only the HTTP port
       SERVICE_NAME: service,
       AMQP_URL: kind === 'amqp' ? 'amqp://guest:guest@127.0.0.1:5672' : 'None',
       AMQP_EXCHANGE: bed.exchange,

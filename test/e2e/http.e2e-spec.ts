@@ -46,11 +46,13 @@ describe.each(testDatabases())('HTTP surface on $name', (database) => {
     );
   });
 
-  it('serves Prometheus metrics', async () => {
-    const response = await testApp.request('/metrics');
+  it('serves Prometheus metrics on the metrics port only, not on the HTTP port', async () => {
+    const response = await fetch(testApp.metricsUrl);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/plain');
     expect(await response.text()).toContain('process_cpu_seconds_total');
+    expect(new URL(testApp.metricsUrl).port).not.toBe(new URL(testApp.baseUrl).port);
+    expect((await testApp.request('/metrics')).status).toBe(404);
   });
 
   it('refuses a Host header outside ALLOWED_HOSTS with 400, but not on probes', async () => {

@@ -50,6 +50,7 @@ if (!hasPostgres) console.warn('PostgreSQL unreachable: the multi-process jobs s
     MIGRATE_ON_START: 'true',
     LOG_LEVEL: 'warn',
     SHUTDOWN_TIMEOUT: '4',
+    METRICS_PORT: 'main', // each replica is scraped on its PORT
     PROBE_DIR: dir,
     JOB_PROBE_ENABLED: 'true', // every second, 200 ms
     JOB_PROBE_HOLD_ENABLED: 'true', // every 2 s, holds its claim until the release file exists

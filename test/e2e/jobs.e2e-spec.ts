@@ -38,7 +38,12 @@ interface JobsApp {
 /** The real app plus the probe jobs, on a socket. */
 async function startJobsApp(databaseUrl: string, env: Record<string, string> = {}): Promise<JobsApp> {
   const dir = mkdtempSync(join(tmpdir(), 'jobs-test-'));
-  const settings = testSettings({ DATABASE_URL: databaseUrl, JOB_PROBE_HANG_TIMEOUT: '1', ...env });
+  const settings = testSettings({
+    DATABASE_URL: databaseUrl,
+    JOB_PROBE_HANG_TIMEOUT: '1',
+    METRICS_PORT: 'main', // scraped on the app's one port below
+    ...env,
+  });
   const app = await createApp(settings, [ProbeJobsModule.forRoot(dir)]);
   await app.listen({ port: 0, host: '127.0.0.1' });
   return {

@@ -69,7 +69,7 @@ describeBroker('observability with tracing off', () => {
   it('shows request durations by route template and status, bus durations, all under one prefix', async () => {
     for (const id of ['a1', 'b2']) expect((await testApp.request(`/obs-test/things/${id}`)).status).toBe(200);
     expect((await testApp.request('/obs-test/nowhere/at-all')).status).toBe(404);
-    const metrics = await (await testApp.request('/metrics')).text();
+    const metrics = await testApp.metrics();
 
     const http = `${prefix}http_request_duration_seconds`;
     expect(metrics).toContain(`# TYPE ${http} histogram`);

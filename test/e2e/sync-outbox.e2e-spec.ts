@@ -162,7 +162,7 @@ describeBroker('data sync: a broker outage at commit time loses nothing', () => 
     expect(await ready.json()).toMatchObject({ status: 'ok', details: { broker: { status: 'down' } } });
     await sleep(1500); // longer than BUS_PUBLISH_TIMEOUT: the relay's attempt has failed by now
     expect(await outboxFor(master, [item.id])).toEqual({ total: 1, pending: 1 });
-    const metrics = await (await master.request('/metrics')).text();
+    const metrics = await master.metrics();
     expect(metrics).toMatch(/sync_outbox_depth\{cqrs_id="item"\} [1-9]/);
     expect(metrics).toMatch(/sync_outbox_oldest_age_seconds\{cqrs_id="item"\} [0-9.]+/);
     expect(probe.matching(item.id)).toHaveLength(0);
@@ -171,7 +171,7 @@ describeBroker('data sync: a broker outage at commit time loses nothing', () => 
     await probe.waitFor('the SAVE after the outage', () => probe.matching(item.id).length >= 1, 30_000);
     expect(probe.matching(item.id)[0].body).toMatchObject({ signal_type: 'SAVE', instance_pk: item.id });
     await waitFor('the row marked sent', async () => (await outboxFor(master, [item.id])).pending === 0);
-    const after = await (await master.request('/metrics')).text();
+    const after = await master.metrics();
     expect(after).toContain('sync_outbox_depth{cqrs_id="item"} 0');
     expect(after).toMatch(/sync_relay_lag_seconds_count\{cqrs_id="item"\} [1-9]/);
     expect(after).toMatch(/sync_events_published_total\{cqrs_id="item"\} [1-9]/);

@@ -1,12 +1,29 @@
-import { SpanKind } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter, ReadableSpan } from '@opentelemetry/sdk-trace-node';
 import { DataSource } from 'typeorm';
 import { startTracing, stopTracing } from '../../src/tracing/tracing';
 import { Received } from '../support/bus-testbed';
 import { BrokerJanitor, requireBroker, TEST_AMQP_URL, uniqueName, waitFor } from '../support/broker';
 import { testDatabases } from '../support/database';
-import { LogCapture, ObservabilityProbeModule, PING_PATTERN } from '../support/observability-probe';
+import {
+  ECHO_PATTERN,
+  LogCapture,
+  ObservabilityProbeModule,
+  PING_PATTERN,
+} from '../support/observability-probe';
 import { startTestApp, testSettings, TestApp } from '../support/test-app';
+import { createItem } from '../factories/item.factory';
+import { issueAccessToken, withBearer } from '../factories/token.factory';
+import { testKeyPair } from '../support/keys';
+import {
+  createItemCopiesTable,
+  CqrsProbe,
+  HookLog,
+  itemMessage,
+  itemReplicaModule,
+  publishCqrs,
+  trackSyncQueues,
+} from '../support/sync-testbed';
 
 /**
  * Tracing on (OTEL_TRACES_EXPORTER=otlp), spans caught by an in-memory exporter instead of the
@@ -123,8 +140,148 @@ describeBroker.each(testDatabases())('tracing on, on $name', (database) => {
     });
   });
 
+  it('traces a bus request (RPC): a client span until the reply, the handler its child', async () => {
+    const response = await testApp.request('/obs-test/asks', { method: 'POST', json: { name: 'rpc' } });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ echo: { name: 'rpc' } });
+    await waitFor('the client span', () => spans().some((span) => span.kind === SpanKind.CLIENT));
+
+    const server = only(SpanKind.SERVER, 'POST /obs-test/asks');
+    const client = only(SpanKind.CLIENT, `send ${ECHO_PATTERN}`);
+    const handler = only(SpanKind.CONSUMER, `process ${ECHO_PATTERN}`);
+    expect(client.spanContext().traceId).toBe(server.spanContext().traceId);
+    expect(parentOf(client)).toBe(server.spanContext().spanId);
+    expect(parentOf(handler)).toBe(client.spanContext().spanId);
+    expect(client.attributes).toMatchObject({
+      'messaging.operation.name': 'send',
+      'messaging.rabbitmq.destination.routing_key': ECHO_PATTERN,
+    });
+    // The client span covers the whole round trip, the handler included.
+    const endOf = (span: ReadableSpan) => span.endTime[0] * 1e9 + span.endTime[1];
+    expect(endOf(client)).toBeGreaterThanOrEqual(endOf(handler));
+    const { message } = testApp.app.get(Received).messages.at(-1)!;
+    expect(String(message.properties.headers?.traceparent)).toBe(
+      `00-${client.spanContext().traceId}-${client.spanContext().spanId}-01`,
+    );
+  });
+
   it('starts no trace for database work outside a request or message', async () => {
     await testApp.app.get(DataSource).query('SELECT 2 AS two');
     expect(spans()).toEqual([]);
+  });
+});
+
+/**
+ * Data sync: the relay publishes an outbox row later, outside the request, yet in the request's
+ * trace (the row keeps its `traceparent`); the replica applies it in a consumer span. The body
+ * stays django-cqrs's; the trace context travels in the AMQP headers only.
+ */
+describeBroker.each(testDatabases())('tracing data sync, master on $name', (database) => {
+  const queue = uniqueName('tracing-replica');
+  const probe = new CqrsProbe();
+  const hooks = new HookLog();
+  let master: TestApp;
+  let replica: TestApp;
+
+  beforeAll(async () => {
+    trackSyncQueues(janitor, queue, ['item']);
+    await probe.start(['item']);
+    const started = await startTestApp(env(database.url()));
+    master = withBearer(started, await issueAccessToken(started, ['items:write']));
+    replica = await startTestApp(
+      {
+        AMQP_URL: TEST_AMQP_URL,
+        SERVICE_NAME: queue,
+        JWT_SIGN_KEY: '0',
+        JWT_VERIFY_KEY: testKeyPair().publicKey,
+        SYNC_MAX_RETRIES: '0',
+      },
+      undefined,
+      [itemReplicaModule(hooks)],
+    );
+    await createItemCopiesTable(replica);
+  });
+
+  afterAll(async () => {
+    await replica?.close();
+    await master?.close();
+    await probe.close();
+  });
+
+  beforeEach(() => exporter.reset());
+
+  const spans = (): ReadableSpan[] => exporter.getFinishedSpans();
+  const applyOf = (pk: string | number) =>
+    spans().filter(
+      (span) => span.kind === SpanKind.CONSUMER && span.attributes['cqrs.instance_pk'] === String(pk),
+    );
+
+  it('puts the relay publish and the replica apply in the trace of the request that wrote the row', async () => {
+    const item = await createItem(master);
+    await probe.waitFor('the SAVE on the wire', () => probe.matching(item.id).length === 1);
+    await waitFor('the apply span', () => applyOf(item.id).length === 1);
+    const [apply] = applyOf(item.id);
+    const traceId = apply.spanContext().traceId;
+    // The relay's span ends at the broker's confirm, which may come after the replica's apply.
+    const ended = (kind: SpanKind) => () =>
+      spans().some((span) => span.kind === kind && span.spanContext().traceId === traceId);
+    await waitFor('the server span', ended(SpanKind.SERVER));
+    await waitFor('the relay span', ended(SpanKind.PRODUCER));
+
+    const server = spans().find((span) => span.kind === SpanKind.SERVER && span.name === 'POST /api/items')!;
+    expect(server.spanContext().traceId).toBe(traceId);
+    const relay = spans().filter(
+      (span) =>
+        span.kind === SpanKind.PRODUCER &&
+        span.name === 'publish item' &&
+        span.spanContext().traceId === traceId,
+    );
+    expect(relay).toHaveLength(1);
+    expect(relay[0].parentSpanContext?.spanId).toBe(server.spanContext().spanId);
+    expect(relay[0].attributes).toMatchObject({ 'messaging.destination.name': 'cqrs' });
+
+    expect(apply.name).toBe('process item');
+    expect(apply.parentSpanContext?.spanId).toBe(relay[0].spanContext().spanId);
+    expect(apply.attributes).toMatchObject({
+      'cqrs.id': 'item',
+      'cqrs.signal_type': 'SAVE',
+      'cqrs.retries': 0,
+    });
+    // The replica's write is part of the same trace.
+    expect(
+      spans().some(
+        (span) =>
+          span.kind === SpanKind.CLIENT && span.parentSpanContext?.spanId === apply.spanContext().spanId,
+      ),
+    ).toBe(true);
+
+    // On the wire: django-cqrs's body, nothing added; the context in the headers.
+    const [wire] = probe.matching(item.id);
+    expect(Object.keys(wire.body).sort()).toEqual(
+      [
+        'correlation_id',
+        'cqrs_id',
+        'expires',
+        'instance_data',
+        'instance_pk',
+        'meta',
+        'previous_data',
+        'retries',
+        'signal_type',
+      ].sort(),
+    );
+    expect(wire.message.properties.contentType).toBe('text/plain');
+    expect(String(wire.message.properties.headers?.traceparent)).toBe(
+      `00-${traceId}-${relay[0].spanContext().spanId}-01`,
+    );
+  });
+
+  it("applies a django-cqrs master's event (no headers) in a trace of its own", async () => {
+    await publishCqrs(`cqrs.${queue}.item`, itemMessage('SAVE', 'django-1', 1, { name: 'from django' }));
+    await waitFor('the apply span', () => applyOf('django-1').length === 1);
+    const [apply] = applyOf('django-1');
+    expect(apply.parentSpanContext).toBeUndefined();
+    expect(apply.status.code).toBe(SpanStatusCode.UNSET);
+    expect(hooks.events).toContainEqual({ kind: 'create', pk: 'django-1', revision: 1 });
   });
 });

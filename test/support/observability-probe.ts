@@ -1,5 +1,5 @@
 import { Body, Controller, DynamicModule, Get, HttpCode, Logger, Module, Param, Post } from '@nestjs/common';
-import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { AmqpContext } from '../../src/bus/amqp.context';
@@ -10,6 +10,8 @@ import { Settings, SETTINGS } from '../../src/settings/settings';
 import { Received } from './bus-testbed';
 
 export const PING_PATTERN = 'obs.ping';
+/** A bus request (RPC) the probe answers itself. */
+export const ECHO_PATTERN = 'obs.echo';
 
 /** Two routes (one with a path parameter) and one that reads the database, then publishes. */
 @Public()
@@ -32,6 +34,12 @@ class ProbeHttpController {
     await this.bus.publishEvent(PING_PATTERN, body);
     return { published: true };
   }
+
+  @Post('asks')
+  @HttpCode(200)
+  async ask(@Body() body: { name: string }): Promise<unknown> {
+    return this.bus.request(ECHO_PATTERN, body);
+  }
 }
 
 /** A bus handler that logs, as an application's would. */
@@ -45,6 +53,13 @@ class ProbeEventsController {
   onPing(@Payload() ping: unknown, @Ctx() context: AmqpContext): void {
     this.logger.log('ping received');
     this.received.record(ping, context);
+  }
+
+  @MessagePattern<string>(ECHO_PATTERN)
+  onEcho(@Payload() ask: unknown, @Ctx() context: AmqpContext): { echo: unknown } {
+    this.logger.log('echo asked');
+    this.received.record(ask, context);
+    return { echo: ask };
   }
 }
 

@@ -37,6 +37,8 @@ export function spawnService(
         LOCAL_ENV_FILE: 'none',
         TS_NODE_PROJECT: join(PROJECT_ROOT, 'tsconfig.json'),
         NODE_PATH: join(PROJECT_ROOT, 'node_modules'),
+        // Services started side by side would all take the default metrics port.
+        METRICS_PORT: '0',
         ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

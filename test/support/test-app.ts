@@ -1,6 +1,7 @@
 import { DynamicModule, Type } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../src/app.factory';
+import { MetricsServer } from '../../src/platform/metrics-server';
 import { loadSettings } from '../../src/settings/load-settings';
 import { Settings } from '../../src/settings/settings';
 import { testKeyPair } from './keys';
@@ -11,6 +12,10 @@ export interface TestApp {
   readonly settings: Settings;
   /** http://127.0.0.1:<port> of the running app. */
   readonly baseUrl: string;
+  /** http://127.0.0.1:<port>/metrics of the app's metrics listener (METRICS_PORT, 0 here). */
+  readonly metricsUrl: string;
+  /** The metrics text, scraped the way Prometheus does. */
+  metrics(): Promise<string>;
   /** fetch() relative to baseUrl, JSON body helpers included. */
   request(path: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
   close(): Promise<void>;
@@ -35,6 +40,8 @@ export function testSettings(env: Record<string, string> = {}): Settings {
       // run's one database: per-address limits are the business of auth-login-limits, which sets
       // its own (the per-username ones keep their defaults).
       LOGIN_RATE_LIMIT_IP: '100000',
+      // A free port each: suites run side by side (`main` puts /metrics back on the HTTP port).
+      METRICS_PORT: '0',
       ...env,
     },
   });
@@ -50,14 +57,22 @@ export async function startTestApp(
   const app = await createApp(settings, extraImports);
   configure?.(app);
   await app.startAllMicroservices();
+  const metricsPort = await app.get(MetricsServer).listen('127.0.0.1');
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address();
   if (address === null || typeof address === 'string') throw new Error('the test app is not on a TCP port');
   const baseUrl = `http://127.0.0.1:${address.port}`;
+  const metricsUrl = metricsPort === null ? `${baseUrl}/metrics` : `http://127.0.0.1:${metricsPort}/metrics`;
   return {
     app,
     settings,
     baseUrl,
+    metricsUrl,
+    metrics: async () => {
+      const response = await fetch(metricsUrl);
+      if (response.status !== 200) throw new Error(`${metricsUrl} answered ${response.status}`);
+      return response.text();
+    },
     request: (path, init = {}) => {
       const { json, ...rest } = init;
       const headers = new Headers(rest.headers);

@@ -8,6 +8,7 @@ import { CreateJobRuns1764700000000 } from './1764700000000-create-job-runs';
 import { IndexRefreshTokenExpiry1764710000000 } from './1764710000000-index-refresh-token-expiry';
 import { NotifyOutboxAfterCommit1764800000000 } from './1764800000000-notify-outbox-after-commit';
 import { CreateBusDeliveries1764900000000 } from './1764900000000-create-bus-deliveries';
+import { AddOutboxTraceContext1764950000000 } from './1764950000000-add-outbox-trace-context';
 
 /**
  * Every migration, oldest first. Listed explicitly (not globbed) so the same list works
@@ -24,4 +25,5 @@ export const MIGRATIONS = [
   IndexRefreshTokenExpiry1764710000000,
   NotifyOutboxAfterCommit1764800000000,
   CreateBusDeliveries1764900000000,
+  AddOutboxTraceContext1764950000000,
 ];
