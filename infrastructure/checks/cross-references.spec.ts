@@ -148,9 +148,16 @@ describe(checkCrossReferences.name, () => {
       }[];
       env.find((variable) => variable.name === 'METRICS_PORT')!.value = 'main';
     });
-    expect(messagesFor(documents)).toEqual([
-      'backend microservice:http reaches Deployment microservice-dpl, whose METRICS_PORT=main serves /metrics on that port: keep /metrics off the Ingress',
-    ]);
+    // Once per Ingress that routes to the pods: the service's own and the one closing /admin.
+    const ingresses = documents.filter(
+      (document) => (document.value as { kind?: string }).kind === 'Ingress',
+    ).length;
+    expect(ingresses).toBe(2);
+    expect(messagesFor(documents)).toEqual(
+      Array<string>(ingresses).fill(
+        'backend microservice:http reaches Deployment microservice-dpl, whose METRICS_PORT=main serves /metrics on that port: keep /metrics off the Ingress',
+      ),
+    );
   });
 
   it('catches a NetworkPolicy or PodDisruptionBudget that selects no pods, or a port the pods lack', () => {
