@@ -10,6 +10,7 @@ import { RequestLogger } from './request-logger';
 import { registerRequestCorrelation } from './request-correlation';
 import { registerRequestMetrics } from './request-metrics';
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id';
+import { registerRequestTimeout } from './request-timeout';
 import { registerSecurityHeaders } from './security-headers';
 import { setUpSwagger } from './swagger';
 import { createValidationPipe } from './validation';
@@ -48,6 +49,7 @@ export async function configureHttp(app: NestFastifyApplication, settings: Setti
   registerRequestMetrics(fastify, app.get(MetricsService));
   registerHostCheck(fastify, settings.allowedHosts);
   registerSecurityHeaders(fastify);
+  registerRequestTimeout(fastify, settings.requestTimeoutMs);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
     done();

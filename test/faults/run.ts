@@ -90,6 +90,7 @@ class FaultSchedule {
   readonly injected: string[] = [];
   private answered = 0;
   private running: Promise<void> = Promise.resolve();
+  private failure: Error | null = null;
   private next = 0;
   private readonly steps: Array<{ at: number; name: string; inject: () => Promise<void> }>;
 
@@ -124,21 +125,38 @@ class FaultSchedule {
     const step = this.steps[this.next];
     if (!step || this.answered < step.at) return;
     this.next++;
-    this.running = this.running.then(async () => {
-      log(`FAULT: ${step.name} ...`);
-      const began = Date.now();
-      await step.inject();
-      this.injected.push(step.name);
-      log(`FAULT: ${step.name}: done in ${Date.now() - began} ms`);
-    });
+    this.running = this.running
+      .then(async () => {
+        if (this.failure) return;
+        log(`FAULT: ${step.name} ...`);
+        const began = Date.now();
+        await step.inject();
+        this.injected.push(step.name);
+        log(`FAULT: ${step.name}: done in ${Date.now() - began} ms`);
+      })
+      .catch((error: Error) => {
+        this.failure ??= new Error(`fault "${step.name}" failed: ${error.message}`);
+        log(this.failure.message);
+      });
   }
 
   /** Waits for the faults under way; fails if one of them failed. */
   async settled(): Promise<void> {
     await this.running;
+    if (this.failure) throw this.failure;
     if (this.next < this.steps.length)
       throw new Error(`only ${this.next} of ${this.steps.length} faults were injected`);
   }
+}
+
+/** A writer token, signed again every minute: the run outlives one token (5 minutes). */
+function freshToken(pair: SyncPair): () => string {
+  let token = pair.writerToken();
+  let signedAt = Date.now();
+  return () => {
+    if (Date.now() - signedAt > 60_000) [token, signedAt] = [pair.writerToken(), Date.now()];
+    return token;
+  };
 }
 
 /** Until every committed event is published and in the replica's inbox (bounded). */
@@ -163,7 +181,9 @@ interface DiffReport {
   readonly replicaRows: number;
 }
 
-async function syncDiff(pair: SyncPair): Promise<{ report: DiffReport | null; code: number | null; output: string }> {
+async function syncDiff(
+  pair: SyncPair,
+): Promise<{ report: DiffReport | null; code: number | null; output: string }> {
   const run = await runCliProcess(
     CLI_ENTRY,
     ['sync:diff', 'item', '--replica', pair.replicaQueue, '--json', '--no-progress', '--limit', '20'],
@@ -217,7 +237,11 @@ async function main(): Promise<number> {
     const masterCrash = new Promise<void>((resolve, reject) =>
       crashing.child.once('exit', (_code, signal) => {
         if (signal !== 'SIGKILL' || !crashing.output().includes('crash-after-publish:')) {
-          reject(new Error(`the master exited (${signal}) but not at its crash point:\n${crashing.output().slice(-2000)}`));
+          reject(
+            new Error(
+              `the master exited (${signal}) but not at its crash point:\n${crashing.output().slice(-2000)}`,
+            ),
+          );
           return;
         }
         log(`FAULT: master killed between publish and mark (at its ${crashAt}th confirm); starting it again`);
@@ -238,7 +262,7 @@ async function main(): Promise<number> {
     try {
       ({ retriedRequests } = await runItemStream(
         runPair.masterBaseUrl,
-        runPair.writerToken(),
+        freshToken(runPair),
         plan,
         (done) => {
           answered = done;
@@ -282,13 +306,18 @@ function report(
 ): number {
   const duplicates = counts.droppedDuplicate;
   const problems: string[] = [];
-  if (counts.lost.length > 0) problems.push(`${counts.lost.length} lost, e.g. ${counts.lost.slice(0, 5).join(', ')}`);
+  if (counts.lost.length > 0)
+    problems.push(`${counts.lost.length} lost, e.g. ${counts.lost.slice(0, 5).join(', ')}`);
   if (counts.appliedTwice.length > 0)
-    problems.push(`${counts.appliedTwice.length} applied twice, e.g. ${counts.appliedTwice.slice(0, 5).join(', ')}`);
+    problems.push(
+      `${counts.appliedTwice.length} applied twice, e.g. ${counts.appliedTwice.slice(0, 5).join(', ')}`,
+    );
   if (counts.unpublished > 0) problems.push(`${counts.unpublished} never published`);
   if (deadLettered > 0) problems.push(`${deadLettered} dead-lettered`);
   if (counts.applied + counts.droppedStale !== counts.committed)
-    problems.push(`applied ${counts.applied} + dropped stale ${counts.droppedStale} ≠ sent ${counts.committed}`);
+    problems.push(
+      `applied ${counts.applied} + dropped stale ${counts.droppedStale} ≠ sent ${counts.committed}`,
+    );
   if (diff.code !== 0 || !diff.report || diff.report.counts.total !== 0)
     problems.push(`sync:diff exited ${diff.code}: ${diff.output}`);
   if (tableDifferences > 0) problems.push(`${tableDifferences} rows differ by pk and revision`);

@@ -1,5 +1,13 @@
 import { execFile } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chownSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -22,7 +30,9 @@ const isRoot = process.getuid?.() === 0;
 
 /** Runs `command` as `user` when root (runuser), as ourselves otherwise; bounded. */
 async function runAs(user: string, command: string, args: string[], env: NodeJS.ProcessEnv = {}) {
-  const [file, argv] = isRoot ? ['runuser', ['-u', user, '--', 'env', ...envArgs(env), command, ...args]] : ['env', [...envArgs(env), command, ...args]];
+  const [file, argv] = isRoot
+    ? ['runuser', ['-u', user, '--', 'env', ...envArgs(env), command, ...args]]
+    : ['env', [...envArgs(env), command, ...args]];
   try {
     return await exec(file, argv, { timeout: 120_000, cwd: tmpdir() });
   } catch (error) {
@@ -79,7 +89,15 @@ export class PrivatePostgres {
   async start(): Promise<void> {
     this.dir = privateDir('faults-pg-', 'postgres');
     this.port = await freePort();
-    await runAs('postgres', this.tool('initdb'), ['-D', this.dataDir, '-A', 'trust', '-U', 'postgres', '--no-sync']);
+    await runAs('postgres', this.tool('initdb'), [
+      '-D',
+      this.dataDir,
+      '-A',
+      'trust',
+      '-U',
+      'postgres',
+      '--no-sync',
+    ]);
     await this.pgCtl('start', '-o', this.serverOptions);
   }
 
@@ -134,7 +152,17 @@ export class PrivatePostgres {
 
   private async pgCtl(action: string, ...args: string[]): Promise<void> {
     // -l: the server's output goes to a file, never to a pipe of ours (which would hold it open).
-    await runAs('postgres', this.tool('pg_ctl'), ['-D', this.dataDir, '-l', join(this.dir, 'log'), '-w', '-t', '60', ...args, action]);
+    await runAs('postgres', this.tool('pg_ctl'), [
+      '-D',
+      this.dataDir,
+      '-l',
+      join(this.dir, 'log'),
+      '-w',
+      '-t',
+      '60',
+      ...args,
+      action,
+    ]);
   }
 }
 
@@ -177,20 +205,41 @@ export class PrivateRabbitMq {
 
   /** stop_app, `downMs` without a broker, start_app: queues and persistent messages survive. */
   async restart(downMs: number): Promise<void> {
-    await this.ctl('stop_app');
+    await this.stopApp();
     await sleep(downMs);
+    await this.startApp();
+  }
+
+  /** The broker goes away (connections closed, port refused); the node keeps its data. */
+  async stopApp(): Promise<void> {
+    await this.ctl('stop_app');
+  }
+
+  async startApp(): Promise<void> {
     await this.ctl('start_app');
     await this.awaitStartup();
   }
 
+  /** Consumers attached to `queue` right now (0 when it does not exist). */
+  async consumers(queue: string): Promise<number> {
+    return this.onQueue(queue, (state) => state.consumerCount);
+  }
+
   /** Messages waiting in `queue` (0 when it does not exist). */
   async queueDepth(queue: string): Promise<number> {
+    return this.onQueue(queue, (state) => state.messageCount);
+  }
+
+  private async onQueue(
+    queue: string,
+    read: (state: { messageCount: number; consumerCount: number }) => number,
+  ): Promise<number> {
     const connection = await connect(this.url());
     connection.on('error', () => undefined);
     try {
       const channel = await connection.createChannel();
       channel.on('error', () => undefined);
-      return (await channel.checkQueue(queue)).messageCount;
+      return read(await channel.checkQueue(queue));
     } catch {
       return 0;
     } finally {
@@ -219,7 +268,9 @@ export class PrivateRabbitMq {
       }
       await sleep(250);
     }
-    throw new Error(`private RabbitMQ ${this.nodeName} did not accept connections within ${timeoutMs} ms (${last})`);
+    throw new Error(
+      `private RabbitMQ ${this.nodeName} did not accept connections within ${timeoutMs} ms (${last})`,
+    );
   }
 
   private tool(name: string): string {
