@@ -23,7 +23,7 @@ const UNAVAILABLE_SQLSTATE = /^(08...|57P0[123])$/;
 
 /** node-postgres's own messages for a connection that failed, was cut, or timed out. */
 const UNAVAILABLE_MESSAGE =
-  /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Connection is not established|Client has encountered a connection error|Cannot use a pool after calling end/i;
+  /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Connection is not established|Client has encountered a connection error|Cannot use a pool after calling end|Client was closed and is not queryable/i;
 
 interface DriverError {
   readonly code?: unknown;
