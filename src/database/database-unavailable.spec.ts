@@ -1,4 +1,4 @@
-import { QueryFailedError } from 'typeorm';
+import { QueryFailedError, QueryRunnerAlreadyReleasedError } from 'typeorm';
 import { isDatabaseUnavailable } from './database-unavailable';
 
 function withCode(code: string, message = 'x'): Error {
@@ -20,6 +20,7 @@ describe('isDatabaseUnavailable', () => {
     ['a query timeout', new Error('Query read timeout')],
     ['a wrapped driver error', new QueryFailedError('SELECT 1', [], withCode('57P01'))],
     ['a cause chain', new Error('outer', { cause: withCode('ECONNREFUSED') })],
+    ['a query runner TypeORM released when its connection failed', new QueryRunnerAlreadyReleasedError()],
   ])('is true for %s', (_name, error) => {
     expect(isDatabaseUnavailable(error)).toBe(true);
   });

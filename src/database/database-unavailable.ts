@@ -25,7 +25,15 @@ const UNAVAILABLE_SQLSTATE = /^(08...|57P0[123])$/;
 const UNAVAILABLE_MESSAGE =
   /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Connection is not established|Client has encountered a connection error|Cannot use a pool after calling end|Client was closed and is not queryable/i;
 
+/**
+ * TypeORM releases a query runner by itself when its connection fails (PostgreSQL restarted
+ * mid-transaction); the request's next query on it then throws this. Our code releases a runner
+ * only after its last query, so here it means the connection was lost.
+ */
+const RELEASED_ON_CONNECTION_LOSS = 'QueryRunnerAlreadyReleasedError';
+
 interface DriverError {
+  readonly name?: unknown;
   readonly code?: unknown;
   readonly message?: unknown;
   readonly driverError?: unknown;
@@ -34,7 +42,8 @@ interface DriverError {
 
 export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   if (typeof error !== 'object' || error === null || depth > 3) return false;
-  const { code, message, driverError, cause } = error as DriverError;
+  const { name, code, message, driverError, cause } = error as DriverError;
+  if (name === RELEASED_ON_CONNECTION_LOSS) return true;
   if (typeof code === 'string' && (UNREACHABLE_CODES.has(code) || UNAVAILABLE_SQLSTATE.test(code)))
     return true;
   if (typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message)) return true;
