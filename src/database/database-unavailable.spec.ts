@@ -1,4 +1,8 @@
-import { QueryFailedError, QueryRunnerAlreadyReleasedError } from 'typeorm';
+import {
+  QueryFailedError,
+  QueryRunnerAlreadyReleasedError,
+  QueryRunnerProviderAlreadyReleasedError,
+} from 'typeorm';
 import { isDatabaseUnavailable } from './database-unavailable';
 
 function withCode(code: string, message = 'x'): Error {
@@ -21,6 +25,7 @@ describe('isDatabaseUnavailable', () => {
     ['a wrapped driver error', new QueryFailedError('SELECT 1', [], withCode('57P01'))],
     ['a cause chain', new Error('outer', { cause: withCode('ECONNREFUSED') })],
     ['a query runner TypeORM released when its connection failed', new QueryRunnerAlreadyReleasedError()],
+    ['a query on that released runner through the manager', new QueryRunnerProviderAlreadyReleasedError()],
   ])('is true for %s', (_name, error) => {
     expect(isDatabaseUnavailable(error)).toBe(true);
   });

@@ -30,7 +30,10 @@ const UNAVAILABLE_MESSAGE =
  * mid-transaction); the request's next query on it then throws this. Our code releases a runner
  * only after its last query, so here it means the connection was lost.
  */
-const RELEASED_ON_CONNECTION_LOSS = 'QueryRunnerAlreadyReleasedError';
+const RELEASED_ON_CONNECTION_LOSS = new Set([
+  'QueryRunnerAlreadyReleasedError',
+  'QueryRunnerProviderAlreadyReleasedError',
+]);
 
 interface DriverError {
   readonly name?: unknown;
@@ -43,7 +46,7 @@ interface DriverError {
 export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   if (typeof error !== 'object' || error === null || depth > 3) return false;
   const { name, code, message, driverError, cause } = error as DriverError;
-  if (name === RELEASED_ON_CONNECTION_LOSS) return true;
+  if (typeof name === 'string' && RELEASED_ON_CONNECTION_LOSS.has(name)) return true;
   if (typeof code === 'string' && (UNREACHABLE_CODES.has(code) || UNAVAILABLE_SQLSTATE.test(code)))
     return true;
   if (typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message)) return true;
