@@ -116,11 +116,11 @@ describe('dependency faults while running: PostgreSQL and the broker restarted u
     return response.status;
   }
 
-  /** The service's log lines about errors it answered 500 (bugs), shortened. */
+  /** The service's error lines from the HTTP error filter (what it answered 500: bugs), shortened. */
   function unhandledErrors(): string[] {
     return (service?.output() ?? '')
       .split('\n')
-      .filter((line) => /unhandled error|"level":(50|"error")/.test(line))
+      .filter((line) => line.includes('"level":"error"') && line.includes('"context":"HTTP"'))
       .map((line) => line.slice(0, 1500));
   }
 
