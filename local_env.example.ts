@@ -9,6 +9,9 @@ const localEnv: Record<string, string | number | boolean | null> = {
   DATABASE_URL: 'sqlite:///db.sqlite3',
   // DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',
   // DATABASE_PASSWORD: 'overrides the password in DATABASE_URL',
+  // REQUEST_TIMEOUT: '30s', // unanswered requests get 503 after this
+  // DATABASE_CONNECT_TIMEOUT: '5s', // shorter than REQUEST_TIMEOUT
+  // DATABASE_QUERY_TIMEOUT: '60s',
   ALLOWED_HOSTS: 'localhost,127.0.0.1',
   PORT: 8000,
   // SERVICE_NAME: 'microservice',

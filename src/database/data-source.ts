@@ -26,9 +26,13 @@ function storeTimestampsAsUtc(): void {
   );
 }
 
+/** Tools that build a DataSource of their own (generators, benchmarks) may leave the timeouts out. */
+export type DataSourceSettings = Pick<Settings, 'database' | 'debug'> &
+  Partial<Pick<Settings, 'databaseTimeouts'>>;
+
 /** The one place DataSource options are built: used by the app, the CLI and the tests. */
 export function dataSourceOptions(
-  settings: Pick<Settings, 'database' | 'debug'>,
+  settings: DataSourceSettings,
   entities: readonly EntityClass[] = [],
 ): DataSourceOptions {
   const common = {
@@ -48,7 +52,10 @@ export function dataSourceOptions(
       url: settings.database.url,
       extra: {
         max: 10,
-        connectionTimeoutMillis: 5000,
+        // A database that is down or hangs answers with an error in bounded time (→ 503), never
+        // a request that waits for ever; the pool reconnects by itself once it is back.
+        connectionTimeoutMillis: settings.databaseTimeouts?.connectMs ?? 5000,
+        query_timeout: settings.databaseTimeouts?.queryMs,
         idleTimeoutMillis: 30000,
         // `now()` defaults are converted to `timestamp` in the session's zone, which is the
         // server's or the database's setting unless the session says otherwise.
@@ -71,7 +78,7 @@ export function dataSourceOptions(
 }
 
 export function createDataSource(
-  settings: Pick<Settings, 'database' | 'debug'>,
+  settings: DataSourceSettings,
   entities: readonly EntityClass[] = [],
 ): DataSource {
   return new DataSource(dataSourceOptions(settings, entities));

@@ -1,6 +1,5 @@
 import { DataSource } from 'typeorm';
-import { Settings } from '../settings/settings';
-import { dataSourceOptions } from './data-source';
+import { DataSourceSettings, dataSourceOptions } from './data-source';
 
 const FIRST_DELAY_MS = 500;
 const MAX_DELAY_MS = 10_000;
@@ -17,10 +16,7 @@ export interface WaitOptions {
  * `maxDelayMs`. Start-up waits here, outside Nest, so the server can answer probes meanwhile:
  * TypeORM's own retries run inside Nest's start-up, where nothing listens yet.
  */
-export async function waitForDatabase(
-  settings: Pick<Settings, 'database' | 'debug'>,
-  options: WaitOptions,
-): Promise<void> {
+export async function waitForDatabase(settings: DataSourceSettings, options: WaitOptions): Promise<void> {
   let delayMs = options.firstDelayMs ?? FIRST_DELAY_MS;
   const maxDelayMs = options.maxDelayMs ?? MAX_DELAY_MS;
   for (let attempt = 1; ; attempt++) {

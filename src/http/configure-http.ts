@@ -13,6 +13,7 @@ import { RequestLogger } from './request-logger';
 import { registerRequestCorrelation } from './request-correlation';
 import { registerRequestMetrics } from './request-metrics';
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id';
+import { registerRequestTimeout } from './request-timeout';
 import { registerSecurityHeaders } from './security-headers';
 import { setUpSwagger } from './swagger';
 import { createValidationPipe } from './validation';
@@ -52,6 +53,7 @@ export async function configureHttp(app: NestFastifyApplication, settings: Setti
   registerHostCheck(fastify, settings.allowedHosts);
   registerSecurityHeaders(fastify);
   registerJsonDepthLimit(app, BODY_LIMIT_BYTES);
+  registerRequestTimeout(fastify, settings.requestTimeoutMs);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
     done();

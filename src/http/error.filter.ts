@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isDatabaseUnavailable } from '../database/database-unavailable';
 import { ErrorBody, errorBody } from './error-body';
 
 interface FrameworkError {
@@ -8,8 +9,9 @@ interface FrameworkError {
 }
 
 /**
- * Shapes every error as `{statusCode, error, message}`. Anything that is not an HTTP error is
- * a bug: logged with its stack, answered 500 without details unless DEBUG is on.
+ * Shapes every error as `{statusCode, error, message}`. A database that cannot be reached is
+ * answered 503 (try again). Anything else that is not an HTTP error is a bug: logged with its
+ * stack, answered 500 without details unless DEBUG is on.
  */
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
@@ -40,6 +42,14 @@ export class ErrorFilter implements ExceptionFilter {
       return errorBody(framework.statusCode, framework.message ?? 'Bad request');
     }
     const error = exception instanceof Error ? exception : new Error(String(exception));
+    if (isDatabaseUnavailable(exception)) {
+      // Not a bug: the database is down or restarting; readiness says so too. The pool reconnects.
+      this.logger.warn(
+        { reqId: request?.id, url: request?.url, reason: error.message },
+        'database unavailable: answered 503',
+      );
+      return errorBody(503, 'The database is unavailable; try again');
+    }
     this.logger.error({ err: error, reqId: request?.id, url: request?.url }, 'unhandled error');
     const body = errorBody(500, 'Internal server error');
     if (this.debug) body.stack = error.stack;

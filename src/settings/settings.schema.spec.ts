@@ -139,6 +139,35 @@ describe(parseSettings.name, () => {
     });
   });
 
+  describe('REQUEST_TIMEOUT and the database timeouts', () => {
+    it('defaults to 30 s for a request, 5 s to connect, 60 s for a query', () => {
+      const settings = parse(production);
+      expect(settings.requestTimeoutMs).toBe(30_000);
+      expect(settings.databaseTimeouts).toEqual({ connectMs: 5_000, queryMs: 60_000 });
+    });
+
+    it('reads durations, and connects within half a short REQUEST_TIMEOUT by default', () => {
+      const settings = parse({ ...production, REQUEST_TIMEOUT: '4s', DATABASE_QUERY_TIMEOUT: '2m' });
+      expect(settings.requestTimeoutMs).toBe(4_000);
+      expect(settings.databaseTimeouts).toEqual({ connectMs: 2_000, queryMs: 120_000 });
+    });
+
+    it('refuses a connect timeout that is not shorter than REQUEST_TIMEOUT (the 503 would come too late)', () => {
+      const error = errorOf({ ...production, REQUEST_TIMEOUT: '5s', DATABASE_CONNECT_TIMEOUT: '5s' });
+      expect(error.variable).toBe('DATABASE_CONNECT_TIMEOUT');
+      expect(error.message).toContain('must be shorter than REQUEST_TIMEOUT');
+    });
+
+    it.each([
+      ['REQUEST_TIMEOUT', '50ms'],
+      ['REQUEST_TIMEOUT', 'soon'],
+      ['DATABASE_CONNECT_TIMEOUT', '10ms'],
+      ['DATABASE_QUERY_TIMEOUT', '-1s'],
+    ])('refuses %s=%s', (variable, value) => {
+      expect(errorOf({ ...production, [variable]: value }).variable).toBe(variable);
+    });
+  });
+
   describe('ALLOWED_HOSTS', () => {
     it('reads a CSV, lower-cased, with Django-style subdomain wildcards', () => {
       expect(

@@ -8,7 +8,14 @@ import { parseSyncSettings } from './sync.schema';
 import { parseJobsSettings } from './jobs.schema';
 import { parseIdentityProviderSettings } from './identity-provider.schema';
 import { parseObservabilitySettings } from './observability.schema';
-import { DatabaseSettings, ItemsSyncRole, LogLevel, Settings, SignKeySetting } from './settings';
+import {
+  DatabaseSettings,
+  DatabaseTimeouts,
+  ItemsSyncRole,
+  LogLevel,
+  Settings,
+  SignKeySetting,
+} from './settings';
 
 const MIN_SECRET_KEY_LENGTH = 32;
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
@@ -29,6 +36,8 @@ export function parseSettings(raw: RawEnv, defaults: SchemaDefaults): Settings {
 
   const secretKey = parseSecretKey(env, debug, warnings);
   const database = parseDatabase(env);
+  const requestTimeoutMs = env.milliseconds('REQUEST_TIMEOUT', 30_000, { min: 100, max: 600_000 });
+  const databaseTimeouts = parseDatabaseTimeouts(env, requestTimeoutMs);
   const allowedHosts = parseAllowedHosts(env, debug, warnings);
   const amqpUrl = parseAmqpUrl(env, warnings);
   const jwtVerifyKey = parseVerifyKey(env, debug);
@@ -47,6 +56,8 @@ export function parseSettings(raw: RawEnv, defaults: SchemaDefaults): Settings {
     debug,
     secretKey,
     database,
+    databaseTimeouts,
+    requestTimeoutMs,
     allowedHosts: Object.freeze(allowedHosts),
     amqpUrl,
     jwtVerifyKey,
@@ -119,6 +130,28 @@ function parseDatabase(env: EnvReader): DatabaseSettings {
   }
   if (password !== undefined) url.password = encodeURIComponent(password);
   return { type: 'postgres', url: url.toString() };
+}
+
+/**
+ * A request that needs a database which is down must get its 503 before REQUEST_TIMEOUT cuts it
+ * off, so connecting gives up first. A query may take longer than a request (migrations, CLI).
+ */
+function parseDatabaseTimeouts(env: EnvReader, requestTimeoutMs: number): DatabaseTimeouts {
+  const connectMs = env.milliseconds(
+    'DATABASE_CONNECT_TIMEOUT',
+    Math.min(5_000, Math.floor(requestTimeoutMs / 2)),
+    {
+      min: 50,
+      max: 600_000,
+    },
+  );
+  if (connectMs >= requestTimeoutMs)
+    throw new SettingsError(
+      'DATABASE_CONNECT_TIMEOUT',
+      `must be shorter than REQUEST_TIMEOUT (${requestTimeoutMs} ms), so a request to a database that is down gets its 503 in time`,
+    );
+  const queryMs = env.milliseconds('DATABASE_QUERY_TIMEOUT', 60_000, { min: 100, max: 24 * 3_600_000 });
+  return { connectMs, queryMs };
 }
 
 /**

@@ -6,6 +6,14 @@ import { JobsSettings } from './jobs.schema';
 import { IdentityProviderSettings } from './identity-provider.schema';
 import { ObservabilitySettings } from './observability.schema';
 
+/** Bounds on waiting for PostgreSQL (SQLite is a local file: its own busy timeout applies). */
+export interface DatabaseTimeouts {
+  /** DATABASE_CONNECT_TIMEOUT: opening a connection (a server that is down or unreachable). */
+  readonly connectMs: number;
+  /** DATABASE_QUERY_TIMEOUT: one query's answer (a server that hangs). */
+  readonly queryMs: number;
+}
+
 export type DatabaseSettings =
   { readonly type: 'sqlite'; readonly path: string } | { readonly type: 'postgres'; readonly url: string };
 
@@ -25,6 +33,9 @@ export interface Settings {
   readonly debug: boolean;
   readonly secretKey: string;
   readonly database: DatabaseSettings;
+  readonly databaseTimeouts: DatabaseTimeouts;
+  /** REQUEST_TIMEOUT: an HTTP request still unanswered after this gets 503 (never a hang). */
+  readonly requestTimeoutMs: number;
   readonly allowedHosts: readonly string[];
   /** null → the in-process bus (single process only). */
   readonly amqpUrl: string | null;

@@ -25,11 +25,12 @@ export interface StreamResult {
  * Runs the plan against `baseUrl`. A request that fails on the network (the master is being
  * killed or restarted) is sent again until `deadlineMs`: the master database decides what was
  * committed, so a POST whose answer was lost may leave one extra item, which the end-state
- * comparison covers like any other row.
+ * comparison covers like any other row. A long stream passes `token` as a function, so it can
+ * outlive one token's lifetime.
  */
 export async function runItemStream(
   baseUrl: string,
-  token: string,
+  token: string | (() => string),
   plan: StreamPlan,
   onChange: (done: number) => void = () => undefined,
   deadlineMs = 60_000,
@@ -44,7 +45,7 @@ export async function runItemStream(
         const response = await fetch(`${baseUrl}${path}`, {
           method,
           headers: {
-            authorization: `Bearer ${token}`,
+            authorization: `Bearer ${typeof token === 'function' ? token() : token}`,
             ...(body === undefined ? {} : { 'content-type': 'application/json' }),
           },
           body: body === undefined ? undefined : JSON.stringify(body),

@@ -45,6 +45,26 @@ export interface ScenarioCounts {
 }
 
 /**
+ * Where a pair runs. By default the shared servers, with a RabbitMQ vhost of the pair's own; the
+ * fault run (test/faults/run.ts) passes private servers it may restart (PrivatePostgres,
+ * PrivateRabbitMq), where the whole broker is the pair's and the default vhost will do.
+ */
+export interface SyncPairServers {
+  readonly postgresServerUrl: string;
+  readonly amqpPort: number;
+  /** True on a shared broker: the pair's events stay in a vhost of its own. */
+  readonly privateVhost: boolean;
+  /** Extra settings for both processes (e.g. LOG_LEVEL). */
+  readonly env?: Record<string, string>;
+}
+
+const SHARED_SERVERS: SyncPairServers = {
+  postgresServerUrl: POSTGRES_SERVER_URL,
+  amqpPort: 5672,
+  privateVhost: true,
+};
+
+/**
  * Two app processes on real services: a master (the service as it ships, `items` is its
  * `cqrs_id` `item` master) whose broker connection runs through a FaultProxy, and a replica (the
  * test entry with the logged `item` replica) on the broker directly. Each has its own fresh
@@ -52,8 +72,8 @@ export interface ScenarioCounts {
  * events mix in. The test kills, restarts and cuts them; this keeps the bookkeeping.
  */
 export class SyncPair {
-  readonly proxy = new FaultProxy(5672);
-  readonly vhost = new PrivateVhost(uniqueName('faults'));
+  readonly proxy: FaultProxy;
+  readonly vhost: PrivateVhost | null;
   readonly replicaQueue = uniqueName('faults-replica');
   readonly masterQueue = uniqueName('faults-master');
   masterUrl = '';
@@ -65,13 +85,36 @@ export class SyncPair {
   private replicaPort = 0;
   private readonly databases: string[] = [];
 
+  constructor(private readonly servers: SyncPairServers = SHARED_SERVERS) {
+    this.proxy = new FaultProxy(servers.amqpPort);
+    this.vhost = servers.privateVhost ? new PrivateVhost(uniqueName('faults')) : null;
+  }
+
+  /** The broker URL on `port` (the broker's own, or the master's proxy). */
+  amqpUrl(port = this.servers.amqpPort): string {
+    return this.vhost ? this.vhost.url(port) : `amqp://guest:guest@127.0.0.1:${port}/`;
+  }
+
+  /** The settings the master's CLI (`npm run cli -- sync:diff …`) runs with. */
+  masterEnv(): Record<string, string> {
+    return {
+      ...PRODUCTION,
+      ...this.servers.env,
+      DATABASE_URL: this.masterUrl,
+      AMQP_URL: this.amqpUrl(),
+      SERVICE_NAME: this.masterQueue,
+      JWT_SIGN_KEY: this.keys.privatePem,
+      JWT_VERIFY_KEY: this.keys.publicPem,
+    };
+  }
+
   /** Both processes, started side by side; the master from `masterEntry` (see startMaster). */
   async start(masterEntry = 'main.ts', masterArgs: string[] = []): Promise<void> {
     [this.keys, this.masterUrl, this.replicaUrl] = await Promise.all([
       generateTestKeys(),
       this.createDatabase('master'),
       this.createDatabase('replica'),
-      this.vhost.create(),
+      this.vhost?.create(),
       this.proxy.start(),
     ]);
     [this.masterPort, this.replicaPort] = [await freePort(), await freePort()];
@@ -97,15 +140,7 @@ export class SyncPair {
   async startMaster(entry = 'main.ts', args: string[] = []): Promise<void> {
     this.master = spawnService(
       entry,
-      {
-        ...PRODUCTION,
-        PORT: String(this.masterPort),
-        DATABASE_URL: this.masterUrl,
-        AMQP_URL: this.vhost.url(this.proxy.port),
-        SERVICE_NAME: this.masterQueue,
-        JWT_SIGN_KEY: this.keys.privatePem,
-        JWT_VERIFY_KEY: this.keys.publicPem,
-      },
+      { ...this.masterEnv(), PORT: String(this.masterPort), AMQP_URL: this.amqpUrl(this.proxy.port) },
       args,
     );
     await this.waitReady(this.master, this.masterBaseUrl);
@@ -114,9 +149,10 @@ export class SyncPair {
   async startReplica(): Promise<void> {
     this.replica = spawnService('../test/faults/item-replica.main.ts', {
       ...PRODUCTION,
+      ...this.servers.env,
       PORT: String(this.replicaPort),
       DATABASE_URL: this.replicaUrl,
-      AMQP_URL: this.vhost.url(),
+      AMQP_URL: this.amqpUrl(),
       SERVICE_NAME: this.replicaQueue,
       JWT_SIGN_KEY: '0',
       JWT_VERIFY_KEY: this.keys.publicPem,
@@ -141,8 +177,8 @@ export class SyncPair {
     await Promise.all([this.stop(this.master), this.stop(this.replica)]);
     await Promise.all([
       this.proxy.close(),
-      this.vhost.delete(),
-      withServer(async (admin) => {
+      this.vhost?.delete(),
+      withServer(this.servers.postgresServerUrl, async (admin) => {
         for (const name of this.databases)
           await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       }),
@@ -241,17 +277,17 @@ export class SyncPair {
 
   private async createDatabase(role: string): Promise<string> {
     const name = `test_faults_${role}_${process.pid}_${Date.now()}`;
-    await withServer((admin) => admin.query(`CREATE DATABASE "${name}"`));
+    await withServer(this.servers.postgresServerUrl, (admin) => admin.query(`CREATE DATABASE "${name}"`));
     this.databases.push(name);
-    const url = new URL(POSTGRES_SERVER_URL);
+    const url = new URL(this.servers.postgresServerUrl);
     url.pathname = `/${name}`;
     assertTestDatabase(url.toString());
     return url.toString();
   }
 }
 
-async function withServer<T>(work: (admin: Client) => Promise<T>): Promise<T> {
-  const admin = new Client({ connectionString: POSTGRES_SERVER_URL });
+async function withServer<T>(serverUrl: string, work: (admin: Client) => Promise<T>): Promise<T> {
+  const admin = new Client({ connectionString: serverUrl });
   await admin.connect();
   try {
     return await work(admin);
