@@ -6,17 +6,14 @@ import { PasswordHasher } from './password';
 import { RefusedUsers } from './refused-users';
 import { User } from './user.entity';
 import { TableUserWriter, USER_WRITER, UserWriter } from './user-writer';
+import { pageByUsername, UsernamePageQuery } from '../users/username-page';
 
 export const PASSWORD_HASHER = Symbol('PASSWORD_HASHER');
 
 export const USERNAME_PATTERN = /^[\w.@+-]{1,150}$/;
 export const ROLE_PATTERN = /^[a-z][a-z0-9_:.-]{0,63}$/;
 
-export interface UserListQuery {
-  readonly search?: string;
-  readonly limit: number;
-  readonly offset: number;
-}
+export type UserListQuery = UsernamePageQuery;
 
 export interface UserPage {
   readonly count: number;
@@ -118,19 +115,8 @@ export class UsersService {
   }
 
   /** A page of users by username, those containing `search` (any case) when given. */
-  async list(query: UserListQuery): Promise<UserPage> {
-    const builder = this.users
-      .createQueryBuilder('account')
-      .orderBy('account.username', 'ASC')
-      .take(query.limit)
-      .skip(query.offset);
-    if (query.search) {
-      builder.where("LOWER(account.username) LIKE :pattern ESCAPE '\\'", {
-        pattern: `%${query.search.toLowerCase().replace(/[\\%_]/g, (char) => `\\${char}`)}%`,
-      });
-    }
-    const [users, count] = await builder.getManyAndCount();
-    return { count, users };
+  list(query: UserListQuery): Promise<UserPage> {
+    return pageByUsername(this.users, query);
   }
 
   /** Replaces a user's roles; they reach the other services through data sync like any change. */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { SyncedUser } from './synced-user.entity';
+import { pageByUsername, UsernamePageQuery } from './username-page';
 
 export interface SyncedUserPage {
   readonly count: number;
@@ -14,18 +15,7 @@ export class SyncedUsersService {
   constructor(@InjectRepository(SyncedUser) private readonly users: Repository<SyncedUser>) {}
 
   /** A page by username, those containing `search` (any case) when given. */
-  async list(query: { search?: string; limit: number; offset: number }): Promise<SyncedUserPage> {
-    const builder = this.users
-      .createQueryBuilder('account')
-      .orderBy('account.username', 'ASC')
-      .take(query.limit)
-      .skip(query.offset);
-    if (query.search) {
-      builder.where("LOWER(account.username) LIKE :pattern ESCAPE '\\'", {
-        pattern: `%${query.search.toLowerCase().replace(/[\\%_]/g, (char) => `\\${char}`)}%`,
-      });
-    }
-    const [users, count] = await builder.getManyAndCount();
-    return { count, users };
+  list(query: UsernamePageQuery): Promise<SyncedUserPage> {
+    return pageByUsername(this.users, query);
   }
 }
