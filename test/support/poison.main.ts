@@ -6,9 +6,7 @@
 import 'reflect-metadata';
 import { Controller, Module } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { createApp } from '../../src/app.factory';
-import { exitOnStartupError, stopOnSignals } from '../../src/lifecycle';
-import { loadSettingsOrExit } from '../../src/settings/load-settings';
+import { runServiceWith } from './service-entry';
 
 export interface PoisonTestBody {
   readonly n: number;
@@ -35,17 +33,4 @@ class PoisonHandler {
 @Module({ controllers: [PoisonHandler] })
 class PoisonModule {}
 
-const settings = loadSettingsOrExit();
-
-async function start(): Promise<void> {
-  const app = await createApp(settings, [PoisonModule]);
-  stopOnSignals(app, {
-    timeoutSeconds: settings.shutdownTimeoutSeconds,
-    delaySeconds: settings.shutdownDelaySeconds,
-  });
-  await app.startAllMicroservices();
-  await app.listen({ port: settings.port, host: '127.0.0.1' });
-  process.stdout.write('listening\n');
-}
-
-start().catch((error: unknown) => exitOnStartupError(error, settings.debug));
+runServiceWith([PoisonModule]);

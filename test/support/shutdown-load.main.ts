@@ -5,10 +5,8 @@
 import 'reflect-metadata';
 import { Controller, Get, Module } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { createApp } from '../../src/app.factory';
-import { exitOnStartupError, stopOnSignals } from '../../src/lifecycle';
 import { Public } from '../../src/platform/public.decorator';
-import { loadSettingsOrExit } from '../../src/settings/load-settings';
+import { runServiceWith } from './service-entry';
 
 export const SLOW_WORK_PATTERN = 'load.work';
 const WORK_MS = Number(process.env.TEST_WORK_MS ?? '200');
@@ -37,17 +35,4 @@ class SlowWorkHandler {
 @Module({ controllers: [SlowController, SlowWorkHandler] })
 class SlowWorkModule {}
 
-const settings = loadSettingsOrExit();
-
-async function start(): Promise<void> {
-  const app = await createApp(settings, [SlowWorkModule]);
-  stopOnSignals(app, {
-    timeoutSeconds: settings.shutdownTimeoutSeconds,
-    delaySeconds: settings.shutdownDelaySeconds,
-  });
-  await app.startAllMicroservices();
-  await app.listen({ port: settings.port, host: '127.0.0.1' });
-  process.stdout.write('listening\n');
-}
-
-start().catch((error: unknown) => exitOnStartupError(error, settings.debug));
+runServiceWith([SlowWorkModule]);
