@@ -1,4 +1,5 @@
 import {
+  BadRequestException,
   Controller,
   Get,
   Inject,
@@ -33,8 +34,8 @@ export const ADMIN_DEAD_LETTERS = Symbol('ADMIN_DEAD_LETTERS');
 
 /**
  * This service's parked messages (`dead_letter_<SERVICE_NAME>`), through the same
- * DeadLetterQueue as `npm run cli -- bus:dlq`: list with the failure reason, replay (the oldest
- * one, or all), purge. Replay and purge ask for confirmation on a page of their own.
+ * DeadLetterQueue as `npm run cli -- bus:dlq`: list with the failure reason, replay (one chosen
+ * message, the oldest one, or all), purge. Replay and purge ask for confirmation on a page of their own.
  */
 @ApiExcludeController()
 @Public()
@@ -88,6 +89,7 @@ export class AdminDeadLettersController implements OnModuleDestroy {
                 <th scope="col">Routing key</th>
                 <th scope="col">Retries</th>
                 <th scope="col">Body</th>
+                <th scope="col"><span class="visually-hidden">Actions</span></th>
               </tr>
             </thead>
             <tbody>
@@ -127,6 +129,39 @@ export class AdminDeadLettersController implements OnModuleDestroy {
             </button>
             <a href="${PATH}">Cancel</a>
           </form>`,
+    );
+  }
+
+  /** One message's confirmation page: what it is, and the form that replays it. */
+  @Get('message')
+  async confirmMessage(@Req() request: AdminRequest, @Res() reply: FastifyReply): Promise<void> {
+    const id = messageIdOf((request.query as Record<string, unknown>).id);
+    const letter = (await this.deadLetters.list(this.queue, SHOWN)).find((parked) => parked.messageId === id);
+    if (!letter) return this.http.redirect(reply, withNotice(PATH, `message ${id} is not parked any more`));
+    this.page(
+      request,
+      reply,
+      'Replay this message?',
+      (csrf) =>
+        html` <p>
+            Message <code>${id}</code> (<code>${letter.routingKey}</code>, ${letter.reason || 'no reason'})
+            goes back to <code>${this.queue}</code> with a fresh retry budget; the other parked messages stay.
+          </p>
+          <form method="post" action="${PATH}/replay-message">
+            ${csrf}<input type="hidden" name="id" value="${id}" />
+            <button type="submit">Replay this message</button>
+            <a href="${PATH}">Cancel</a>
+          </form>`,
+    );
+  }
+
+  @Post('replay-message')
+  async replayMessage(@Req() request: AdminRequest, @Res() reply: FastifyReply): Promise<void> {
+    const id = messageIdOf(field(this.http.form(request), 'id'));
+    const isReplayed = await this.deadLetters.replayMessage(this.queue, id);
+    this.http.redirect(
+      reply,
+      withNotice(PATH, isReplayed ? `replayed message ${id}` : `message ${id} is not parked any more`),
     );
   }
 
@@ -195,5 +230,21 @@ function letterRow(letter: DeadLetter): SafeHtml {
     <td><code>${letter.routingKey}</code></td>
     <td>${letter.retries}</td>
     <td><code>${body}</code></td>
+    <td>
+      ${
+        letter.messageId
+          ? html`<a href="${PATH}/message?id=${encodeURIComponent(letter.messageId)}"
+              >Replay<span class="visually-hidden"> message ${letter.messageId}</span>…</a
+            >`
+          : ''
+      }
+    </td>
   </tr>`;
+}
+
+/** A message id from a query or a form: bounded text, or a 400 from the error filter. */
+function messageIdOf(value: unknown): string {
+  if (typeof value !== 'string' || value === '' || value.length > 256)
+    throw new BadRequestException('id: a parked message id is required');
+  return value;
 }

@@ -30,6 +30,9 @@ class LazyInProcessDeadLetterQueue implements DeadLetterQueue {
   replay(queue: string, limit: number): Promise<number> {
     return this.resolved.replay(queue, limit);
   }
+  replayMessage(queue: string, messageId: string): Promise<boolean> {
+    return this.resolved.replayMessage(queue, messageId);
+  }
   purge(queue: string): Promise<number> {
     return this.resolved.purge(queue);
   }

@@ -22,6 +22,12 @@ export interface DeadLetterQueue {
    * never more than were parked when it started (a running service may park them again).
    */
   replay(queue: string, limit: number, onProgress?: (done: number) => void): Promise<number>;
+  /**
+   * Moves the parked message with this message id (the first, should several share it) back to
+   * the service queue with a fresh retry budget; the others stay parked, in their order. False
+   * when none is parked any more (replayed or purged meanwhile).
+   */
+  replayMessage(queue: string, messageId: string): Promise<boolean>;
   purge(queue: string): Promise<number>;
   close(): Promise<void>;
 }
@@ -138,6 +144,39 @@ export class AmqpDeadLetterQueue implements DeadLetterQueue {
     return done;
   }
 
+  async replayMessage(queue: string, messageId: string): Promise<boolean> {
+    const target = serviceQueueOf(queue);
+    const dlq = deadLetterQueueName(target);
+    // A channel of its own: the messages looked at and passed over stay unacked on it, and go
+    // back to their places in the queue when it closes.
+    const connection = await connect(this.url);
+    connection.on('error', () => undefined);
+    try {
+      const channel = await connection.createConfirmChannel();
+      channel.on('error', () => undefined);
+      const { messageCount } = await channel.checkQueue(dlq);
+      await channel.checkQueue(target);
+      for (let looked = 0; looked < messageCount; looked++) {
+        const message = await channel.get(dlq, { noAck: false });
+        if (!message) return false;
+        if (message.properties.messageId !== messageId) continue;
+        channel.sendToQueue(target, message.content, {
+          ...message.properties,
+          headers: replayHeaders(this.seal, target, message),
+          persistent: true,
+        });
+        // Acked only once the broker confirmed the copy: a crash in between duplicates, never loses.
+        await channel.waitForConfirms();
+        channel.ack(message);
+        await channel.close();
+        return true;
+      }
+      return false;
+    } finally {
+      await connection.close().catch(() => undefined);
+    }
+  }
+
   async purge(queue: string): Promise<number> {
     const channel = await this.openChannel();
     const { messageCount } = await channel.purgeQueue(deadLetterQueueName(serviceQueueOf(queue)));
@@ -191,6 +230,20 @@ export class InProcessDeadLetterQueue implements DeadLetterQueue {
       });
     onProgress?.(messages.length);
     return messages.length;
+  }
+
+  async replayMessage(queue: string, messageId: string): Promise<boolean> {
+    const target = serviceQueueOf(queue);
+    const [message] = this.broker.takeWhere(
+      deadLetterQueueName(target),
+      (parked) => parked.properties.messageId === messageId,
+    );
+    if (!message) return false;
+    this.broker.sendToQueue(target, message.content, {
+      ...message.properties,
+      headers: replayHeaders(this.seal, target, message),
+    });
+    return true;
   }
 
   async purge(queue: string): Promise<number> {

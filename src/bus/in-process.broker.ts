@@ -128,6 +128,13 @@ export class InProcessBroker {
     return messages.splice(0, Math.min(limit, messages.length));
   }
 
+  /** Takes the first waiting message of a queue that `matches`, if any (the DLQ tools use it). */
+  takeWhere(queue: string, matches: (message: ConsumeMessage) => boolean): ConsumeMessage[] {
+    const messages = this.queues.get(queue)?.messages ?? [];
+    const index = messages.findIndex(matches);
+    return index < 0 ? [] : messages.splice(index, 1);
+  }
+
   close(): void {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();

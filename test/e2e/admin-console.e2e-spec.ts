@@ -181,24 +181,39 @@ describeBrowser.each(testDatabases().map((database) => [database.name, database]
       });
     });
 
-    it('shows a parked message with its failure and replays it from the page', async () => {
+    it('shows parked messages with their failure and replays a chosen one, then the oldest', async () => {
       const probe = app.app.get(AdminProbe);
-      await app.app.get(BusClient).publishEvent(ADMIN_PROBE_TOPIC, { poison: suffix });
-      await waitFor('the message parked and listed', async () => {
+      const bus = app.app.get(BusClient);
+      await bus.publishEvent(ADMIN_PROBE_TOPIC, { poison: `${suffix}-first` });
+      await bus.publishEvent(ADMIN_PROBE_TOPIC, { poison: `${suffix}-second` });
+      const parked = page.getByRole('row').filter({ hasText: ADMIN_PROBE_TOPIC });
+      await waitFor('both messages parked and listed', async () => {
         await page.goto(`${origin}/admin/dead-letters`);
-        return (await page.getByRole('row').filter({ hasText: ADMIN_PROBE_TOPIC }).count()) === 1;
+        return (await parked.count()) === 2;
       });
-      expect(await text(page.getByRole('row').filter({ hasText: ADMIN_PROBE_TOPIC }))).toContain(
-        'admin probe refuses this message for now',
-      );
+      expect(await text(parked.first())).toContain('admin probe refuses this message for now');
       await expectAccessible('dead-letters');
       probe.isAccepting = true;
+
+      // The second one, from its own row: the first stays parked.
+      await clickAndLoad(
+        parked.filter({ hasText: `${suffix}-second` }).getByRole('link', { name: /^Replay/ }),
+      );
+      expect(await text(page.getByRole('heading', { level: 1 }))).toBe('Replay this message?');
+      await expectAccessible('dead-letter');
+      await clickAndLoad(page.getByRole('button', { name: 'Replay this message' }));
+      expect(await text(page.getByRole('status'))).toMatch(/^replayed message /);
+      await waitFor('the chosen message handled', async () => probe.handled.length === 1);
+      expect(probe.handled).toEqual([{ poison: `${suffix}-second` }]);
+      expect(await parked.count()).toBe(1);
+      expect(await text(parked)).toContain(`${suffix}-first`);
+
       await clickAndLoad(page.getByRole('button', { name: 'Replay the oldest…' }));
       expect(await text(page.getByRole('heading', { level: 1 }))).toBe('Replay the oldest message?');
       await clickAndLoad(page.getByRole('button', { name: 'Replay the oldest message' }));
       expect(await text(page.getByRole('status'))).toBe('replayed 1 message(s)');
-      await waitFor('the replayed message handled', async () => probe.handled.length === 1);
-      expect(probe.handled).toEqual([{ poison: suffix }]);
+      await waitFor('the oldest message handled', async () => probe.handled.length === 2);
+      expect(probe.handled[1]).toEqual({ poison: `${suffix}-first` });
     });
 
     it('runs a job now and shows its run', async () => {

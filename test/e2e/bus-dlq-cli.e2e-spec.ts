@@ -127,6 +127,30 @@ describeBroker('npm run cli -- bus:dlq', () => {
     );
   });
 
+  it('replays one message chosen by --id; the others stay parked, in their order', async () => {
+    await park(3);
+    const dlq = `dead_letter_${service.settings.bus.queue}`;
+    const parked = (await cli('bus:dlq', 'list', service.settings.bus.queue, '--json')).stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { messageId: string; body: string });
+    const run = await cli('bus:dlq', 'replay', service.settings.bus.queue, '--id', parked[1].messageId);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`replayed message ${parked[1].messageId} from ${dlq}`);
+    // Still not ok, so the service parks it again, behind the two that stayed.
+    await waitFor('the replayed message to be parked again', async () => (await queueDepth(dlq)) === 3);
+    const after = (await cli('bus:dlq', 'list', service.settings.bus.queue, '--json')).stdout
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { body: string }).body);
+    expect(after).toEqual(['{"ok":false,"n":0}', '{"ok":false,"n":2}', '{"ok":false,"n":1}']);
+
+    const missing = await cli('bus:dlq', 'replay', service.settings.bus.queue, '--id', 'no-such-message');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain(`no message no-such-message is parked in ${dlq}`);
+    expect(await queueDepth(dlq)).toBe(3);
+  });
+
   it('purges the dead-letter queue', async () => {
     await park(2);
     const run = await cli('bus:dlq', 'purge', service.settings.bus.queue);

@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { AmqpDeadLetterQueue, DeadLetter, DeadLetterQueue, serviceQueueOf } from '../../bus/dead-letters';
 import { deadLetterQueueName } from '../../bus/bus.constants';
 import { describeError } from '../../bus/bus.errors';
@@ -43,8 +43,24 @@ export function registerBusDlqCommand(program: Command, loadSettings: () => Sett
       'replay at most n messages (default: all that are parked when it starts)',
       parseLimit,
     )
-    .action((queue: string | undefined, options: { limit?: number }, command: Command) =>
+    .addOption(
+      new Option(
+        '--id <messageId>',
+        'replay only the message with this id (see `list`); the others stay',
+      ).conflicts('limit'),
+    )
+    .action((queue: string | undefined, options: { limit?: number; id?: string }, command: Command) =>
       run(command, loadSettings, queue, async (store, name) => {
+        if (options.id !== undefined) {
+          if (!(await store.replayMessage(name, options.id)))
+            command.error(`error: no message ${options.id} is parked in ${deadLetterQueueName(name)}`, {
+              exitCode: 1,
+            });
+          process.stdout.write(
+            `replayed message ${options.id} from ${deadLetterQueueName(name)} to ${name}\n`,
+          );
+          return;
+        }
         const replayed = await store.replay(name, options.limit ?? Number.MAX_SAFE_INTEGER, (done) =>
           process.stderr.write(`replayed ${done}...\n`),
         );
