@@ -1,6 +1,7 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { metricsPrefixOf } from '../../src/settings/observability.schema';
 import { freePort } from '../support/ports';
 import { spawnService, waitForStatus } from '../support/spawn-service';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -24,11 +25,21 @@ describe('the metrics port', () => {
       expect(metrics.status).toBe(200);
       expect(metrics.headers.get('content-type')).toContain('text/plain; version=0.0.4');
       const text = await metrics.text();
-      expect(text).toMatch(/^microservice_process_cpu_seconds_total \d/m);
+      // The service's own prefix (from the package name, which a rename rewrites).
+      const { name } = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+        name: string;
+      };
+      const prefix = metricsPrefixOf(name);
+      const lines = text.split('\n');
+      expect(lines.some((line) => line.startsWith(`${prefix}process_cpu_seconds_total `))).toBe(true);
       // The readiness probe just above went through the HTTP port's pipeline and was counted.
-      expect(text).toMatch(
-        /^microservice_http_request_duration_seconds_count\{[^}]*route="\/health\/ready"/m,
-      );
+      expect(
+        lines.some(
+          (line) =>
+            line.startsWith(`${prefix}http_request_duration_seconds_count{`) &&
+            line.includes('route="/health/ready"'),
+        ),
+      ).toBe(true);
 
       expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(404);
       const elsewhere = await fetch(`http://127.0.0.1:${metricsPort}/health/live`);
