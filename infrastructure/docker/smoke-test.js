@@ -1,8 +1,9 @@
 // Runs the pruned production tree once before it becomes the image, so a file the tracer
 // left out fails the build instead of a deployment: the CLI migrates a SQLite file, the server
 // starts in DEBUG (TypeORM + better-sqlite3, development keys), and the routes that load the
-// most code answer: readiness, Swagger UI and its assets, the OpenAPI document, metrics and a
-// login attempt (scrypt, a database read). Keys and database live in a temporary directory
+// most code answer: readiness, Swagger UI and its assets, the OpenAPI document, metrics (on their
+// own port), the admin console's login page (loaded only when it is on, as in DEBUG) and a login
+// attempt (scrypt, a database read). Keys and database live in a temporary directory
 // that is deleted before this step ends, so they never reach a layer.
 //
 // usage: node infrastructure/docker/smoke-test.js APP
@@ -16,11 +17,13 @@ const { join } = require('node:path');
 async function main(app) {
   const work = mkdtempSync(join(tmpdir(), 'smoke-'));
   const port = await freePort();
+  const metricsPort = await freePort();
   const env = {
     PATH: process.env.PATH,
     DEBUG: 'true',
     DATABASE_URL: 'sqlite:///db.sqlite3',
     PORT: String(port),
+    METRICS_PORT: String(metricsPort),
     LOG_LEVEL: 'warn',
     LOCAL_ENV_FILE: 'none',
   };
@@ -46,7 +49,9 @@ async function main(app) {
       await expectStatus(new URL(asset, `${base}/docs`).href, 200);
     }
     await expectStatus(`${base}/docs-json`, 200);
-    await expectStatus(`${base}/metrics`, 200);
+    await expectStatus(`http://127.0.0.1:${metricsPort}/metrics`, 200);
+    await expectStatus(`${base}/metrics`, 404);
+    await expectStatus(`${base}/admin/login`, 200);
     await expectStatus(`${base}/`, 200);
     await expectStatus(`${base}/api/token/`, 401, { username: 'nobody', password: 'not-a-password' });
     server.kill('SIGTERM');
