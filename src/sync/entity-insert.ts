@@ -9,7 +9,8 @@ const TYPEORM_CHUNK = 500;
 
 /**
  * Inserts entities in multi-row INSERTs written from TypeORM's own column metadata, and returns
- * each row's primary key, in order.
+ * each row's primary key, in order (through `manager.insert`, in the order TypeORM gives them:
+ * on SQLite it reads a multi-row insert's generated values back unordered).
  *
  * Why not `manager.insert`: TypeORM's InsertQueryBuilder names every value as a parameter and, per
  * value, looks the name up and copies the whole parameter map, so building one statement costs the
