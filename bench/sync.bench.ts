@@ -96,6 +96,8 @@ async function startService(name: string, env: Record<string, string>): Promise<
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
       LOCAL_ENV_FILE: 'none',
+      // Master and replica run side by side: each takes a free metrics port (9464 by default).
+      METRICS_PORT: '0',
       ...env,
       PORT: String(port),
     },
