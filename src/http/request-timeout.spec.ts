@@ -24,6 +24,20 @@ describe(registerRequestTimeout.name, () => {
     expect(response.headers.connection).toBe('close');
   });
 
+  it('gives every request its whole time, however many hang at once', async () => {
+    const answers = await Promise.all(
+      [0, 40, 80].map(async (delay) => {
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        const startedAt = Date.now();
+        const response = await app.inject({ method: 'GET', url: '/hangs' });
+        return { status: response.statusCode, waited: Date.now() - startedAt };
+      }),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual([503, 503, 503]);
+    // Never early (a sweep may come up to its interval late, never before the deadline).
+    for (const answer of answers) expect(answer.waited).toBeGreaterThanOrEqual(95);
+  });
+
   it('leaves a request that answers in time alone', async () => {
     const response = await app.inject({ method: 'GET', url: '/quick' });
     expect(response.statusCode).toBe(200);

@@ -1,33 +1,62 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { errorBody } from './error-body';
 
+interface InFlight {
+  readonly reply: FastifyReply;
+  readonly deadline: number;
+}
+
+/** How often overdue requests are looked for: a 30 s timeout is kept to within ~1 s. */
+function sweepIntervalMs(timeoutMs: number): number {
+  return Math.min(1000, Math.max(5, Math.round(timeoutMs / 20)));
+}
+
 /**
  * REQUEST_TIMEOUT: a request still unanswered after `timeoutMs` gets 503 and its connection is
  * closed, so a client never waits on a dependency that hangs (a database that does not answer,
  * a lock). The handler may still finish later; its answer is then dropped (Fastify logs that the
  * reply was already sent).
+ *
+ * One timer for the whole server instead of one per request: every request has the same
+ * timeout, so the in-flight map (in arrival order) has the oldest first and a sweep stops at the
+ * first request that is not yet due. A request then costs a map entry, not a timer, a close
+ * listener and their removal (this runs on every request, the probes included).
  */
 export function registerRequestTimeout(fastify: FastifyInstance, timeoutMs: number): void {
-  const timers = new WeakMap<FastifyRequest, NodeJS.Timeout>();
-  const clear = (request: FastifyRequest): void => {
-    clearTimeout(timers.get(request));
-    timers.delete(request);
+  const inFlight = new Map<FastifyRequest, InFlight>();
+  const sweep = (): void => {
+    const now = Date.now();
+    for (const [request, { reply, deadline }] of inFlight) {
+      if (deadline > now) return;
+      inFlight.delete(request);
+      answerTimedOut(request, reply, timeoutMs);
+    }
   };
-  fastify.addHook('onRequest', (request, reply, done) => {
-    const timer = setTimeout(() => answerTimedOut(request, reply, timeoutMs), timeoutMs);
+  let timer: NodeJS.Timeout | null = null;
+  fastify.addHook('onReady', (done) => {
+    timer = setInterval(sweep, sweepIntervalMs(timeoutMs));
     timer.unref();
-    timers.set(request, timer);
-    reply.raw.once('close', () => clear(request));
     done();
   });
-  fastify.addHook('onResponse', (request, _reply, done) => {
-    clear(request);
+  fastify.addHook('onClose', (_instance, done) => {
+    if (timer) clearInterval(timer);
     done();
   });
+  fastify.addHook('onRequest', (request, reply, done) => {
+    inFlight.set(request, { reply, deadline: Date.now() + timeoutMs });
+    done();
+  });
+  const forget = (request: FastifyRequest, _reply: unknown, done: () => void): void => {
+    inFlight.delete(request);
+    done();
+  };
+  fastify.addHook('onResponse', forget);
+  // A client that hung up gets no answer; its entry goes now rather than at its deadline.
+  fastify.addHook('onRequestAbort', (request, done) => forget(request, null, done));
 }
 
 function answerTimedOut(request: FastifyRequest, reply: FastifyReply, timeoutMs: number): void {
-  if (reply.sent || reply.raw.headersSent) return;
+  if (reply.sent || reply.raw.headersSent || reply.raw.destroyed) return;
   request.log.warn({ url: request.url, timeoutMs }, 'request timed out: answered 503');
   void reply
     .code(503)
