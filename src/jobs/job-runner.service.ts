@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { Settings, SETTINGS } from '../settings/settings';
 import { JOB_LOCK } from './jobs.constants';
@@ -91,11 +92,8 @@ export class JobRunner implements OnModuleDestroy {
         instance: this.instance,
       });
       if (!isNew) return this.skip(name, 'already-ran');
-      if (this.isStopping) {
-        // stop() began while the row was being written and will not wait for this run.
-        await this.history.finish(runId, 'interrupted', 'the process was stopping before the run began');
-        return this.skip(name, 'shutting-down');
-      }
+      // Its row is written: it runs even if stop() began meanwhile, and stop() waits for it like
+      // for any other run (it waits for every claim in progress to start or give up).
       const run = this.execute(job, runId, scheduledAt, claim);
       claim = null; // execute() owns it now and releases it when the job settles
       return await run;
@@ -123,6 +121,11 @@ export class JobRunner implements OnModuleDestroy {
   /** Refuses new runs, waits up to `budgetMs` for running ones, then interrupts and records them. */
   async stop(budgetMs: number): Promise<void> {
     this.isStopping = true;
+    const deadline = Date.now() + budgetMs;
+    // A claim in progress ends in a round trip or two: it gives up (nothing recorded) or its run
+    // starts, and is then waited for below.
+    while ([...this.active.values()].includes('claiming') && Date.now() < deadline) await sleep(10);
+    const waitMs = Math.max(0, deadline - Date.now());
     const runs = [...this.active.entries()].filter(
       (entry): entry is [string, ActiveRun] => entry[1] !== 'claiming',
     );
@@ -131,7 +134,7 @@ export class JobRunner implements OnModuleDestroy {
     let timer: NodeJS.Timeout | undefined;
     const isDone = await Promise.race([
       Promise.all(runs.map(([, run]) => run.settled)).then(() => true),
-      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), budgetMs))),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), waitMs))),
     ]);
     clearTimeout(timer);
     if (isDone) return;

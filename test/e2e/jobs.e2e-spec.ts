@@ -239,8 +239,7 @@ describe.each(testDatabases())('jobs on $name', (database) => {
 
       const finishing = scheduled.runner.runOnce('probe-hold');
       const hanging = scheduled.runner.runOnce('probe-hang');
-      // Their bodies, not only their history rows: a run whose row is written but whose body has
-      // not begun when stop() starts is refused as shutting-down, by design.
+      // Their bodies, so the hold's release below comes after it began.
       await waitFor('both to start', () =>
         ['probe-hold', 'probe-hang'].every((job) => existsSync(join(scheduled.dir, startedFile(job)))),
       );

@@ -39,6 +39,9 @@ export function spawnService(
         NODE_PATH: join(PROJECT_ROOT, 'node_modules'),
         // Services started side by side would all take the default metrics port.
         METRICS_PORT: '0',
+        // With DEBUG off a SIGTERM first serves SHUTDOWN_DELAY (5 s) more for the load balancer;
+        // no test waits on that unless it sets it (the shutdown tests do).
+        SHUTDOWN_DELAY: '0s',
         ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
