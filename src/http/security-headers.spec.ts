@@ -1,7 +1,13 @@
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
+import Fastify from 'fastify';
 import helmet from 'helmet';
-import { computeSecurityHeaders, HELMET_OPTIONS } from './security-headers';
+import {
+  computeNonDocumentHeaders,
+  computeSecurityHeaders,
+  HELMET_OPTIONS,
+  registerSecurityHeaders,
+} from './security-headers';
 
 /** Headers node:http adds on its own, not helmet's. */
 const TRANSPORT_HEADERS = new Set([
@@ -45,5 +51,43 @@ describe('security headers', () => {
     expect(() =>
       computeSecurityHeaders({ contentSecurityPolicy: { directives: { defaultSrc: ['self'] } } }),
     ).toThrow(/self/);
+  });
+
+  describe('by response type', () => {
+    const app = Fastify();
+    registerSecurityHeaders(app);
+    app.get('/page', (_request, reply) => reply.type('text/html; charset=utf-8').send('<p>hi</p>'));
+    app.get('/json', () => ({ ok: true }));
+    app.get('/text', () => 'plain');
+    app.get('/fails', () => {
+      throw new Error('boom');
+    });
+    afterAll(() => app.close());
+
+    const headersOf = async (url: string) => (await app.inject({ method: 'GET', url })).headers;
+    const document = computeSecurityHeaders();
+    const other = computeNonDocumentHeaders(document);
+
+    it("gives an HTML page helmet's whole set", async () => {
+      expect(await headersOf('/page')).toMatchObject(document);
+    });
+
+    it.each(['/json', '/text', '/fails', '/missing'])(
+      'gives %s (not a page) the non-document set only',
+      async (url) => {
+        const headers = await headersOf(url);
+        expect(headers).toMatchObject(other);
+        for (const name of Object.keys(document)) if (!(name in other)) expect(headers[name]).toBeUndefined();
+      },
+    );
+
+    it('keeps nosniff, DENY framing and HSTS on every response, with a CSP that allows nothing', () => {
+      expect(other).toEqual({
+        'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+        'strict-transport-security': document['strict-transport-security'],
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'DENY',
+      });
+    });
   });
 });

@@ -51,11 +51,38 @@ export function computeSecurityHeaders(
   return Object.fromEntries(headers);
 }
 
-/** Every response (errors and 404s included) carries the security headers. */
+/**
+ * What a response that is not a web page needs (OWASP's REST security headers): JSON, scripts,
+ * styles and images are not rendered as documents, so the document policies (COOP, CORP,
+ * Origin-Agent-Cluster, the page's CSP, referrer, download and DNS-prefetch rules) do nothing on
+ * them. Kept: no MIME sniffing, no framing, a CSP that allows nothing (a JSON body opened as a
+ * page runs nothing and embeds nothing), and HSTS as helmet sends it. Each header is work on
+ * every response (Fastify's and node:http's checks) and bytes the client parses: 4 instead of 12.
+ */
+export function computeNonDocumentHeaders(
+  documentHeaders: Readonly<Record<string, string>>,
+): Record<string, string> {
+  return {
+    'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+    'strict-transport-security': documentHeaders['strict-transport-security'],
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+  };
+}
+
+/**
+ * Every response (errors and 404s included) carries security headers, chosen by its type when
+ * it is sent: HTML pages (`/`, `/docs`, the admin console) helmet's whole set, every other
+ * response the non-document set above.
+ */
 export function registerSecurityHeaders(fastify: FastifyInstance): void {
-  const headers = computeSecurityHeaders();
-  fastify.addHook('onRequest', (_request, reply, done) => {
-    void reply.headers(headers);
+  const documentHeaders = computeSecurityHeaders();
+  const otherHeaders = computeNonDocumentHeaders(documentHeaders);
+  fastify.addHook('onSend', (_request, reply, _payload, done) => {
+    const type = reply.getHeader('content-type');
+    void reply.headers(
+      typeof type === 'string' && type.startsWith('text/html') ? documentHeaders : otherHeaders,
+    );
     done();
   });
 }

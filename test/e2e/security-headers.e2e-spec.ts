@@ -11,16 +11,30 @@ describe('security headers', () => {
   });
   afterAll(() => testApp.close());
 
-  it.each(['/', '/docs', '/api/me', '/health/live', '/nope'])(
-    'sends nosniff, DENY framing and the CSP on %s',
+  it.each(['/', '/docs'])('sends nosniff, DENY framing and the page CSP on the page %s', async (path) => {
+    const response = await testApp.request(path, { headers: { accept: 'text/html' } });
+    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('x-frame-options')).toBe('DENY');
+    expect(response.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+    const csp = response.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('upgrade-insecure-requests');
+  });
+
+  it.each(['/', '/api/me', '/health/live', '/nope', '/docs-json'])(
+    'sends nosniff, DENY framing and a CSP that allows nothing on %s, which is not a page',
     async (path) => {
       const response = await testApp.request(path);
+      expect(response.headers.get('content-type')).not.toMatch(/^text\/html/);
       expect(response.headers.get('x-content-type-options')).toBe('nosniff');
       expect(response.headers.get('x-frame-options')).toBe('DENY');
-      const csp = response.headers.get('content-security-policy') ?? '';
-      expect(csp).toContain("frame-ancestors 'none'");
-      expect(csp).toContain("script-src 'self'");
-      expect(csp).not.toContain('upgrade-insecure-requests');
+      expect(response.headers.get('content-security-policy')).toBe(
+        "default-src 'none'; frame-ancestors 'none'",
+      );
+      expect(response.headers.get('strict-transport-security')).toMatch(/^max-age=\d+/);
+      expect(response.headers.get('cross-origin-opener-policy')).toBeNull();
     },
   );
 
