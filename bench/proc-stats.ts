@@ -40,17 +40,37 @@ export interface CpuGroup {
   readonly pattern?: string;
 }
 
+/** When a process started, in clock ticks since boot (Linux /proc, field 22); null when gone. */
+function startTicks(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return Number(fields[19]);
+  } catch {
+    return null;
+  }
+}
+
+/** Clock ticks since boot now. */
+function ticksNow(): number {
+  return Math.floor(Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]) * CLOCK_TICKS_PER_SECOND);
+}
+
 /**
  * CPU spent by each group between start() and stop(): where the machine's cores went during a
  * measured stretch. Processes of a pattern that start in between count in full; ones that end
- * in between are missed (the benches keep their connections, so their backends live on).
+ * in between are missed (the benches keep their connections, so their backends live on). A
+ * process found only at stop() that is older than start() (a pattern match missed at start)
+ * is left out rather than counted with its whole lifetime's CPU.
  */
 export class CpuAccount {
   private before = new Map<number, number>();
+  private startedAt = 0;
 
   constructor(private readonly groups: readonly CpuGroup[]) {}
 
   start(): void {
+    // One tick of slack: a process born in the same tick as start() counts as new.
+    this.startedAt = ticksNow() - 1;
     this.before = new Map(this.allPids().map((pid) => [pid, cpuMicrosIfAlive(pid)]));
   }
 
@@ -59,10 +79,12 @@ export class CpuAccount {
     const spent: Record<string, number> = {};
     for (const group of this.groups) {
       const pids = group.pids ?? pidsOf(group.pattern!);
-      spent[group.name] = pids.reduce(
-        (sum, pid) => sum + cpuMicrosIfAlive(pid) - (this.before.get(pid) ?? 0),
-        0,
-      );
+      spent[group.name] = pids.reduce((sum, pid) => {
+        const before = this.before.get(pid);
+        if (before !== undefined) return sum + cpuMicrosIfAlive(pid) - before;
+        const born = startTicks(pid);
+        return born !== null && born >= this.startedAt ? sum + cpuMicrosIfAlive(pid) : sum;
+      }, 0);
     }
     return spent;
   }
