@@ -19,13 +19,14 @@ function sweepIntervalMs(timeoutMs: number): number {
  *
  * One timer for the whole server instead of one per request: every request has the same
  * timeout, so the in-flight map (in arrival order) has the oldest first and a sweep stops at the
- * first request that is not yet due. A request then costs a map entry, not a timer, a close
+ * first request that is not yet due (deadlines on the monotonic clock, so a clock step cannot
+ * reorder them). A request then costs a map entry, not a timer, a close
  * listener and their removal (this runs on every request, the probes included).
  */
 export function registerRequestTimeout(fastify: FastifyInstance, timeoutMs: number): void {
   const inFlight = new Map<FastifyRequest, InFlight>();
   const sweep = (): void => {
-    const now = Date.now();
+    const now = performance.now();
     for (const [request, { reply, deadline }] of inFlight) {
       if (deadline > now) return;
       inFlight.delete(request);
@@ -43,7 +44,7 @@ export function registerRequestTimeout(fastify: FastifyInstance, timeoutMs: numb
     done();
   });
   fastify.addHook('onRequest', (request, reply, done) => {
-    inFlight.set(request, { reply, deadline: Date.now() + timeoutMs });
+    inFlight.set(request, { reply, deadline: performance.now() + timeoutMs });
     done();
   });
   const forget = (request: FastifyRequest, _reply: unknown, done: () => void): void => {
