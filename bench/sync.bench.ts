@@ -387,8 +387,6 @@ export async function runSyncBench(): Promise<boolean> {
   let lag: LagResult;
   /** CPU µs per group over each throughput round (divided per event when printed). */
   const cpuPerEvent: Record<string, number>[] = [];
-  /** The same over the lag run (one change per commit): what a commit of one change costs. */
-  let lagCpu: Record<string, number> = {};
   try {
     const [keys] = await Promise.all([
       generateRsaKeyPair(2048),
@@ -460,9 +458,7 @@ export async function runSyncBench(): Promise<boolean> {
       results.replicaAlone.push(await replicaRound(vhost, replica, round));
       process.stderr.write(`sync round ${round}/${ROUNDS}: ${JSON.stringify(round_)}\n`);
     }
-    cpu.start();
     lag = await lagRun(users, dataSource, replica);
-    lagCpu = cpu.stop();
   } finally {
     await replica?.end().catch(() => undefined);
     await dataSource?.destroy().catch(() => undefined);
@@ -513,12 +509,6 @@ export async function runSyncBench(): Promise<boolean> {
   const perEvent = (name: string): number => median(cpuPerEvent.map((round) => round[name] / EVENTS));
   for (const name of groups) console.log(`  ${name}: ${perEvent(name).toFixed(0)} µs`);
   console.log(`  in all: ${groups.reduce((sum, name) => sum + perEvent(name), 0).toFixed(0)} µs`);
-  const lagEvents = LAG_RATE * LAG_SECONDS;
-  const lagPerEvent = groups.map((name) => `${name} ${Math.round((lagCpu[name] ?? 0) / lagEvents)}`);
-  const lagTotal = groups.reduce((sum, name) => sum + (lagCpu[name] ?? 0) / lagEvents, 0);
-  console.log(
-    `CPU per event in the lag run (one change per commit, µs): ${lagPerEvent.join(', ')}; in all ${Math.round(lagTotal)}`,
-  );
   console.log(`per round: ${JSON.stringify(results)}`);
   console.log(
     `machine load (1/5/15 min) at the end: ${loadavg()
@@ -538,9 +528,6 @@ export async function runSyncBench(): Promise<boolean> {
         writers: WRITERS,
         rounds: results,
         cpuMicrosPerEvent: Object.fromEntries(groups.map((name) => [name, Math.round(perEvent(name))])),
-        lagCpuMicrosPerEvent: Object.fromEntries(
-          groups.map((name) => [name, Math.round((lagCpu[name] ?? 0) / lagEvents)]),
-        ),
         median: {
           raw,
           endToEnd,
