@@ -3,9 +3,14 @@ import { readFileSync } from 'node:fs';
 
 const CLOCK_TICKS_PER_SECOND = 100;
 
+/** The fields of /proc/<pid>/stat after the command name: [0] is field 3 (state). */
+function statFields(pid: number): string[] {
+  return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+}
+
 /** User + system CPU time of a process in microseconds (Linux /proc). */
 export function cpuMicros(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  const fields = statFields(pid);
   return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS_PER_SECOND;
 }
 
@@ -43,8 +48,7 @@ export interface CpuGroup {
 /** When a process started, in clock ticks since boot (Linux /proc, field 22); null when gone. */
 function startTicks(pid: number): number | null {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return Number(fields[19]);
+    return Number(statFields(pid)[19]);
   } catch {
     return null;
   }

@@ -57,14 +57,10 @@ export async function waitForDatabase(settings: DataSourceSettings, options: Wai
       return;
     } catch (error) {
       await probe.destroy().catch(() => undefined);
-      const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+      const message = error instanceof Error ? error.message : String(error);
       // Node's ABI message names the module on one line and the versions on the next: keep both.
-      if (isDriverLoadError(error))
-        throw new DatabaseDriverError(
-          String((error as Error).message)
-            .replace(/\s+/g, ' ')
-            .trim(),
-        );
+      if (isDriverLoadError(error)) throw new DatabaseDriverError(message.replace(/\s+/g, ' ').trim());
+      const reason = message.split('\n')[0];
       options.log(`database: attempt ${attempt} failed (${reason}); trying again in ${formatDelay(delayMs)}`);
     }
     await new Promise((resolve) => setTimeout(resolve, delayMs));

@@ -83,6 +83,7 @@ describe(JobRunner.name, () => {
     await dataSource.runMigrations();
     lock = new GatedLock(new LeaseJobLock(dataSource));
     history = new GatedHistory(dataSource.getRepository(JobRun));
+    history.gate.isOpen = true;
     const settings = {
       shutdownTimeoutSeconds: 10,
       observability: { metricsPrefix: 'spec_' },
@@ -98,17 +99,20 @@ describe(JobRunner.name, () => {
 
   const rows = () => dataSource.getRepository(JobRun).find();
 
-  beforeEach(() => (history.gate.isOpen = true));
-
-  it('stop() during the claim: stop() waits for it, then the run gives up with nothing written', async () => {
-    const run = runner.runOnce('probe', new Date('2026-12-01T00:00:00Z'));
-    await waitUntil(() => lock.gate.pending === 1);
+  /** stop() while `gate` holds the run: it must not return until the gate lets the run on. */
+  async function stopWhileHeldAt(gate: Gate): Promise<void> {
+    await waitUntil(() => gate.pending === 1);
     let isStopped = false;
     const stopped = runner.stop(5_000).then(() => (isStopped = true));
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(isStopped).toBe(false);
-    lock.gate.letOneThrough();
+    gate.letOneThrough();
     await stopped;
+  }
+
+  it('stop() during the claim: stop() waits for it, then the run gives up with nothing written', async () => {
+    const run = runner.runOnce('probe', new Date('2026-12-01T00:00:00Z'));
+    await stopWhileHeldAt(lock.gate);
     expect(await run).toEqual({ status: 'skipped', reason: 'shutting-down' });
     expect(bodyRuns).toBe(0);
     expect(await rows()).toEqual([]);
@@ -118,13 +122,7 @@ describe(JobRunner.name, () => {
     history.gate.isOpen = false;
     lock.gate.isOpen = true;
     const run = runner.runOnce('probe', new Date('2026-12-01T00:00:30Z'));
-    await waitUntil(() => history.gate.pending === 1);
-    let isStopped = false;
-    const stopped = runner.stop(5_000).then(() => (isStopped = true));
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(isStopped).toBe(false);
-    history.gate.letOneThrough();
-    await stopped;
+    await stopWhileHeldAt(history.gate);
     // Its whole body ran before stop() returned, and the history says so.
     expect(bodyRuns).toBe(1);
     expect(await run).toMatchObject({ status: 'ran', outcome: 'succeeded' });
