@@ -1,7 +1,7 @@
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { registerLiveness } from '../health/liveness';
+import { enableLivenessFastPath, livenessServerFactory, registerLiveness } from '../health/liveness';
 import { MetricsService } from '../platform/metrics.service';
 import { ShutdownState } from '../platform/shutdown-state';
 import { Settings } from '../settings/settings';
@@ -11,7 +11,7 @@ import { registerHostCheck } from './host-check';
 import { registerJsonDepthLimit } from './json-depth';
 import { RequestLogger } from './request-logger';
 import { registerRequestCorrelation } from './request-correlation';
-import { registerRequestMetrics } from './request-metrics';
+import { observerFor, registerRequestMetrics } from './request-metrics';
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id';
 import { registerRequestTimeout } from './request-timeout';
 import { registerSecurityHeaders } from './security-headers';
@@ -33,6 +33,8 @@ export function createHttpAdapter(settings: Settings, logger: Logger): FastifyAd
     // Keep-alive connections that are idle are closed at shutdown; busy ones finish first.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    // Answers the liveness probe before Fastify once configureHttp has enabled it.
+    serverFactory: livenessServerFactory,
   });
 }
 
@@ -49,9 +51,9 @@ export async function configureHttp(app: NestFastifyApplication, settings: Setti
     fastify.addHook('onClose', () => tracing.flush());
   }
   registerRequestCorrelation(fastify);
-  registerRequestMetrics(fastify, app.get(MetricsService));
+  const requestDuration = registerRequestMetrics(fastify, app.get(MetricsService));
   registerHostCheck(fastify, settings.allowedHosts);
-  registerSecurityHeaders(fastify);
+  const jsonSecurityHeaders = registerSecurityHeaders(fastify);
   registerJsonDepthLimit(app, BODY_LIMIT_BYTES);
   registerRequestTimeout(fastify, settings.requestTimeoutMs);
   fastify.addHook('onRequest', (request, reply, done) => {
@@ -59,7 +61,16 @@ export async function configureHttp(app: NestFastifyApplication, settings: Setti
     done();
   });
   registerLiveness(fastify);
-  askClientsToReconnectWhileDraining(fastify, app.get(ShutdownState));
+  const shutdown = app.get(ShutdownState);
+  const logger = fastify.log as Logger;
+  enableLivenessFastPath(fastify.server, {
+    headers: jsonSecurityHeaders,
+    requestId: requestIdOf,
+    observe: observerFor(requestDuration, 'GET', '/health/live', 200),
+    // The Fastify route then answers: `Connection: close`, the debug log line, the server span.
+    standAside: () => shutdown.draining || tracing !== null || logger.isLevelEnabled('debug'),
+  });
+  askClientsToReconnectWhileDraining(fastify, shutdown);
   closeKeptAliveConnectionsOnShutdown(fastify);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ErrorFilter(settings.debug));

@@ -73,9 +73,9 @@ export function computeNonDocumentHeaders(
 /**
  * Every response (errors and 404s included) carries security headers, chosen by its type when
  * it is sent: HTML pages (`/`, `/docs`, the admin console) helmet's whole set, every other
- * response the non-document set above.
+ * response the non-document set above (returned, for answers written outside Fastify).
  */
-export function registerSecurityHeaders(fastify: FastifyInstance): void {
+export function registerSecurityHeaders(fastify: FastifyInstance): Readonly<Record<string, string>> {
   const documentHeaders = computeSecurityHeaders();
   const otherHeaders = computeNonDocumentHeaders(documentHeaders);
   fastify.addHook('onSend', (_request, reply, _payload, done) => {
@@ -85,4 +85,5 @@ export function registerSecurityHeaders(fastify: FastifyInstance): void {
     );
     done();
   });
+  return otherHeaders;
 }

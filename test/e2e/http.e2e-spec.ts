@@ -34,6 +34,31 @@ describe.each(testDatabases())('HTTP surface on $name', (database) => {
     });
   });
 
+  it('answers the liveness probe at the server exactly as its Fastify route does, and counts both', async () => {
+    // After the service's metric prefix.
+    const series =
+      '_http_request_duration_seconds_count{method="GET",route="/health/live",status_code="200"} ';
+    const countOf = async (): Promise<number> => {
+      const line = (await testApp.metrics()).split('\n').find((text) => text.includes(series));
+      return Number(line?.split(' ')[1] ?? 0);
+    };
+    const before = await countOf();
+    // A query string is not the fast path's: Fastify routes it to the same answer.
+    const [fast, routed] = await Promise.all([
+      testApp.request('/health/live'),
+      testApp.request('/health/live?via=fastify'),
+    ]);
+    const headerNames = (response: Response) =>
+      [...response.headers.keys()].filter((name) => name !== 'date').sort();
+    expect(headerNames(fast)).toEqual(headerNames(routed));
+    for (const name of headerNames(fast).filter((header) => header !== 'x-request-id')) {
+      expect([name, fast.headers.get(name)]).toEqual([name, routed.headers.get(name)]);
+    }
+    expect(fast.headers.get('x-request-id')).not.toBe(routed.headers.get('x-request-id'));
+    expect(await fast.text()).toBe(await routed.text());
+    expect(await countOf()).toBe(before + 2);
+  });
+
   it('serves Swagger UI at /docs and the OpenAPI document at /docs-json', async () => {
     const ui = await testApp.request('/docs');
     expect(ui.status).toBe(200);
