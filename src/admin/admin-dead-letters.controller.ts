@@ -10,7 +10,7 @@ import {
   UseFilters,
   UseGuards,
 } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiExcludeController } from '../http/api-docs';
 import type { FastifyReply } from 'fastify';
 import { deadLetterQueueName } from '../bus/bus.constants';
 import { describeError } from '../bus/bus.errors';

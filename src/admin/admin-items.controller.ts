@@ -11,7 +11,7 @@ import {
   UseFilters,
   UseGuards,
 } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiExcludeController } from '../http/api-docs';
 import type { FastifyReply } from 'fastify';
 import { CreateItemDto } from '../items/dto/create-item.dto';
 import { ItemResponse } from '../items/dto/item.response';

@@ -10,7 +10,7 @@ import {
   UseFilters,
   UseGuards,
 } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiExcludeController } from '../http/api-docs';
 import type { FastifyReply } from 'fastify';
 import { User } from '../auth/user.entity';
 import { UsersService } from '../auth/users.service';

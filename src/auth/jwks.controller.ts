@@ -1,5 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '../http/api-docs';
 import { JwtKeysService } from './jwt-keys.service';
 import { Public } from '../platform/public.decorator';
 

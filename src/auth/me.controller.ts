@@ -1,5 +1,5 @@
 import { Controller, Get, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags, ApiUnauthorizedResponse } from '../http/api-docs';
 import { AUTH_USER_PROPERTY, RequestWithUser } from './current-user.decorator';
 import { MeResponse } from './dto/token-pair.response';
 

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
 import { Settings, SETTINGS } from '../settings/settings';
 import type { FastifyReply } from 'fastify';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiTags, WhenSwaggerLoads } from '../http/api-docs';
 import {
   HealthCheck,
   HealthCheckResult,
@@ -36,7 +36,9 @@ export class HealthController {
    * ones (the broker) are reported, down included, without changing the status.
    */
   @Get('ready')
-  @HealthCheck()
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
+  // Terminus's own documentation of the endpoint, which would import @nestjs/swagger at start-up.
+  @WhenSwaggerLoads(() => HealthCheck({ noCache: false, swaggerDocumentation: true }))
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult | NotReadyBody> {
     if (this.shutdown.draining) {
       // At once on SIGTERM, whatever the dependencies say: the endpoint must leave the load balancer.

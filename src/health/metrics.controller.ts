@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiExcludeController } from '../http/api-docs';
 import type { FastifyReply } from 'fastify';
 import { MetricsService } from '../platform/metrics.service';
 import { Public } from '../platform/public.decorator';

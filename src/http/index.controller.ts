@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, Inject, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from './api-docs';
 import type { FastifyReply } from 'fastify';
 import { Settings, SETTINGS } from '../settings/settings';
 import { SERVICE_VERSION } from './service-info';

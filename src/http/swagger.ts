@@ -1,15 +1,65 @@
-import { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { createRequire } from 'node:module';
+import type { INestApplication } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { OpenAPIObject, SwaggerCustomOptions } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LIVENESS_OPENAPI } from '../health/liveness';
 import { Settings } from '../settings/settings';
+import { loadSwagger } from './api-docs';
 import { SERVICE_VERSION } from './service-info';
 
+const DOCS_PATH = 'docs';
+
 /**
- * Swagger UI at /docs and the OpenAPI document at /docs-json. The document is built on the first
- * request for it, not at start-up: scanning every route and DTO is start-up time (and memory)
- * that a service nobody reads the docs of never needs.
+ * The routes SwaggerModule.setup('docs', …) registers besides its static files, with the options
+ * below (a unit test holds this list to what the installed @nestjs/swagger registers).
  */
-export function setUpSwagger(app: INestApplication, settings: Settings): void {
+export const SWAGGER_ROUTES = [
+  '/docs/swagger-ui-init.js',
+  '/docs/docs/swagger-ui-init.js',
+  '/docs',
+  '/docs/index.html',
+  '/docs/LICENSE',
+  '/docs/',
+  '/docs-json',
+  '/docs-yaml',
+] as const;
+
+const SWAGGER_OPTIONS: SwaggerCustomOptions = {
+  jsonDocumentUrl: 'docs-json',
+  yamlDocumentUrl: 'docs-yaml',
+  swaggerOptions: { persistAuthorization: true },
+};
+
+type Handler = (request: FastifyRequest, reply: FastifyReply) => unknown;
+
+/**
+ * Swagger UI at /docs and the OpenAPI document at /docs-json (and -yaml). @nestjs/swagger is
+ * loaded, and the document built, on the first request for one of them, not at start-up: the
+ * package and the scan of every route and DTO are start-up time and memory that a service
+ * nobody reads the docs of never needs. The routes are registered now, as SwaggerModule.setup
+ * would, each handing its request to the handler that setup() gives it once loaded.
+ */
+export function setUpSwagger(app: NestFastifyApplication, settings: Settings): void {
+  const adapter = app.getHttpAdapter();
+  let handlers: Promise<Map<string, Handler>> | null = null;
+  for (const path of SWAGGER_ROUTES) {
+    // With ignoreTrailingSlash, '/docs/' is the route '/docs' (whose handler serves both).
+    if (path.endsWith('/')) continue;
+    adapter.get(path, async (request: FastifyRequest, reply: FastifyReply) => {
+      handlers ??= swaggerHandlers(app, settings);
+      return (await handlers).get(path)!(request, reply);
+    });
+  }
+  serveSwaggerUiFiles(app);
+}
+
+/** What SwaggerModule.setup registers, captured instead of registered (the routes exist already). */
+export async function swaggerHandlers(
+  app: INestApplication,
+  settings: Pick<Settings, 'serviceName'>,
+): Promise<Map<string, Handler>> {
+  const { DocumentBuilder, SwaggerModule } = await loadSwagger();
   const config = new DocumentBuilder()
     .setTitle(settings.serviceName)
     .setDescription(`HTTP API of the ${settings.serviceName} service`)
@@ -21,9 +71,31 @@ export function setUpSwagger(app: INestApplication, settings: Settings): void {
     built.paths['/health/live'] = LIVENESS_OPENAPI;
     return built;
   };
-  SwaggerModule.setup('docs', app, document, {
-    jsonDocumentUrl: 'docs-json',
-    yamlDocumentUrl: 'docs-yaml',
-    swaggerOptions: { persistAuthorization: true },
-  });
+  const adapter = app.getHttpAdapter();
+  const handlers = new Map<string, Handler>();
+  const capturing = {
+    get: (path: string, handler: Handler) => handlers.set(path, handler),
+    getRequestUrl: (request: unknown) => adapter.getRequestUrl!(request),
+    // Not 'fastify': setup() then hands its static files to useStaticAssets, a no-op here.
+    getType: () => 'capturing',
+  };
+  const capturingApp = { getHttpAdapter: () => capturing, useStaticAssets: () => undefined };
+  SwaggerModule.setup(DOCS_PATH, capturingApp as unknown as INestApplication, document, SWAGGER_OPTIONS);
+  return handlers;
+}
+
+/**
+ * Swagger UI's scripts and styles under /docs/, as SwaggerModule.setup serves them on Fastify
+ * (@fastify/static, same root and options); the directory is found without loading Swagger.
+ */
+function serveSwaggerUiFiles(app: NestFastifyApplication): void {
+  const fromSwagger = createRequire(require.resolve('@nestjs/swagger/package.json'));
+  const root = (fromSwagger('swagger-ui-dist/absolute-path.js') as () => string)();
+  void app
+    .getHttpAdapter()
+    .getInstance()
+    .register(async (instance) => {
+      const fastifyStatic = (await import('@fastify/static')).default;
+      void instance.register(fastifyStatic, { root, prefix: `/${DOCS_PATH}`, decorateReply: false });
+    });
 }

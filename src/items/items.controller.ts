@@ -10,7 +10,7 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNoContentResponse, ApiNotFoundResponse, ApiTags } from '../http/api-docs';
 import { Roles } from '../auth/roles.decorator';
 import { CreateItemDto } from './dto/create-item.dto';
 import { ItemPage, ItemResponse } from './dto/item.response';

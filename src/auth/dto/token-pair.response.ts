@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty } from '../../http/api-docs';
 
 export class TokenPairResponse {
   @ApiProperty({ description: 'access token (RS256 JWT), sent as Authorization: Bearer <access>' })

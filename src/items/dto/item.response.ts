@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty } from '../../http/api-docs';
 import { Item } from '../item.entity';
 
 export class ItemResponse {

@@ -1,4 +1,4 @@
-import { PartialType } from '@nestjs/swagger';
+import { PartialType } from '../../http/api-docs';
 import { CreateItemDto } from './create-item.dto';
 
 /** PATCH semantics: every field optional, the same rules when present (`null` is not absent). */
