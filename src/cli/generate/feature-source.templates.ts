@@ -75,7 +75,7 @@ export class ${n.pascalPlural}Module {}
 export function controllerFile(n: FeatureNames): string {
   const service = `${n.pascalPlural}Service`;
   return `import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNoContentResponse, ApiNotFoundResponse, ApiTags } from '../http/api-docs';
 import { Roles } from '../auth/roles.decorator';
 import { Create${n.pascal}Dto } from './dto/create-${n.kebab}.dto';
 import { ${n.pascal}Page, ${n.pascal}Response } from './dto/${n.kebab}.response';
@@ -243,7 +243,7 @@ ${findOrFailMethod(n)}
 }
 
 export function createDtoFile(n: FeatureNames): string {
-  return `import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+  return `import { ApiProperty, ApiPropertyOptional } from '../../http/api-docs';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { NoNulCharacter, OptionalNotNull } from '../../http/validators';
 
@@ -267,7 +267,7 @@ export class Create${n.pascal}Dto {
 }
 
 export function updateDtoFile(n: FeatureNames): string {
-  return `import { PartialType } from '@nestjs/swagger';
+  return `import { PartialType } from '../../http/api-docs';
 import { Create${n.pascal}Dto } from './create-${n.kebab}.dto';
 
 /** PATCH semantics: every field optional, the same rules when present (\`null\` is not absent). */
@@ -276,7 +276,7 @@ export class Update${n.pascal}Dto extends PartialType(Create${n.pascal}Dto, { sk
 }
 
 export function listQueryFile(n: FeatureNames): string {
-  return `import { ApiPropertyOptional } from '@nestjs/swagger';
+  return `import { ApiPropertyOptional } from '../../http/api-docs';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 
@@ -311,7 +311,7 @@ export class List${n.pascalPlural}Query {
 }
 
 export function responseFile(n: FeatureNames): string {
-  return `import { ApiProperty } from '@nestjs/swagger';
+  return `import { ApiProperty } from '../../http/api-docs';
 import { ${n.pascal} } from '../${n.kebab}.entity';
 
 export class ${n.pascal}Response {
