@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { createRootLogger, PinoLoggerService } from './logger';
 
@@ -121,5 +121,34 @@ describe('stdout, written asynchronously', () => {
     expect(result.status).not.toBe(0);
     expect(lines).toHaveLength(2000);
     expect((JSON.parse(lines[1999]) as { i: number }).i).toBe(1999);
+  });
+
+  it('loses no line when the process ends because it has nothing left to do', () => {
+    const script = exitingScript('').replace('i < 2000', 'i < 3');
+    const result = spawnSync(process.execPath, ['-r', '@swc-node/register', '-e', script], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(result.status).toBe(0);
+    expect(result.stdout.split('\n').filter((line) => line.startsWith('{'))).toHaveLength(3);
+  });
+
+  it('writes a line within a fraction of a second while the process keeps running and is idle', async () => {
+    // One short line stays below the block size: the periodic flush must write it anyway.
+    const script = `${exitingScript('').replace('i < 2000', 'i < 1')}; setInterval(() => undefined, 1000);`;
+    const child = spawn(process.execPath, ['-r', '@swc-node/register', '-e', script], { stdio: 'pipe' });
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no line within 10 s')), 10_000);
+        child.stdout.on('data', (chunk: Buffer) => {
+          clearTimeout(timer);
+          resolve(chunk.toString());
+        });
+      });
+      expect(JSON.parse(line)).toMatchObject({ i: 0, msg: 'line' });
+      expect(child.exitCode).toBeNull();
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 });
