@@ -20,7 +20,7 @@ const CHECK_TIMEOUT_MS = 2000;
 
 @ApiTags('health')
 @Public()
-/** `/health/live` is a plain Fastify route (see liveness.ts); a broker outage must not restart pods. */
+/** `/health/live` is answered outside Nest (see liveness.ts); a broker outage must not restart pods. */
 @Controller('health')
 export class HealthController {
   constructor(
