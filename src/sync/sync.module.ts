@@ -36,6 +36,9 @@ import { SyncMetrics } from './sync.metrics';
 import { SyncRegistry } from './sync.registry';
 import { SyncedColumns } from './synced-columns';
 
+/** Deliveries a replica may hold unacked, in apply batches (SYNC_APPLY_BATCH). */
+const PREFETCH_BATCHES = 5;
+
 /** The Nest token of a master's `MasterRepository`: `@InjectMasterRepository(Item)`. */
 export function masterRepositoryToken(entity: EntityClass<unknown>): string {
   return `SyncMasterRepository(${entity.name})`;
@@ -236,9 +239,12 @@ export function connectSync(app: INestApplicationContext, server: BusServer): vo
     });
   }
   server.addExchangeHandler(CQRS_EXCHANGE, (message) => consumer.handle(message));
-  // The applier commits what was delivered while its last batch ran: with twice a batch unacked,
-  // the next batch is already here when one commits.
-  server.raisePrefetch(2 * settings.sync.applyBatchSize);
+  // The applier commits what was delivered while its last batch ran, so the next batch is already
+  // here when one commits. Five batches rather than two: while the replica is behind, what waits
+  // is then held here instead of in the queue, and RabbitMQ spent 8–20 % less CPU per message
+  // (150–176 against 187–192 µs, a consumer acking 200 at a time, measured here); django-cqrs's
+  // own consumer runs with 1001.
+  server.raisePrefetch(PREFETCH_BATCHES * settings.sync.applyBatchSize);
   // A master's `sync:diff` asks this replica for its (pk, revision) pairs over the bus.
   answerReplicaRevisions(app, server);
 }
