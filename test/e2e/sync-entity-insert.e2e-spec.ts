@@ -125,6 +125,32 @@ describe.each(testDatabases())('insertEntities stores rows exactly as TypeORM do
     expect(stored![1]).toMatchObject({ weight: 7, note: null, version: 1, code: 'zz' });
   });
 
+  it('stores awkward values alike when every row gives the same columns (one array per column on PostgreSQL)', async () => {
+    const manager = dataSource.manager;
+    const awkward = (prefix: string): Partial<Probe>[] => [
+      { name: `${prefix}-quotes`, tags: ['"q"', "it's"], code: 'a"b\\c', weight: 1, note: '{a,b}' },
+      { name: `${prefix}-null-text`, tags: ['NULL'], code: 'NULL', weight: -2, note: 'NULL' },
+      { name: `${prefix}-unicode`, tags: ['ü', '😀'], code: 'é,ü', weight: 0, note: null },
+    ];
+    const ours = awkward('uq').map((values) => manager.create(Probe, values));
+    const theirs = awkward('ut').map((values) => manager.create(Probe, values));
+    const query = jest.spyOn(manager, 'query');
+    const pks = await insertEntities(manager, Probe, ours);
+    const statements = query.mock.calls.map(([sql]) => sql);
+    query.mockRestore();
+    await manager.insert(Probe, theirs);
+
+    const read = async (prefix: string) =>
+      (await manager.find(Probe, { order: { name: 'ASC' } }))
+        .filter((row) => row.name.startsWith(`${prefix}-`))
+        .map((row) => ({ ...stored(row), name: row.name.slice(prefix.length) }));
+    expect(await read('uq')).toEqual(await read('ut'));
+    if (database.name !== 'postgres') return;
+    expect(statements).toEqual([expect.stringContaining('unnest(')]);
+    expect(pks).toEqual(ours.map((row) => row.id));
+    expect(ours.map((row) => row.version)).toEqual([1, 1, 1]);
+  });
+
   it('splits a batch larger than one statement may hold, and takes an empty one', async () => {
     const manager = dataSource.manager;
     const rows = Array.from({ length: 8_000 }, (_, i) =>
