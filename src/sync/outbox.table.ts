@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { InstancePk, JsonObject, SignalType } from './cqrs-message';
-import { SqlParameters } from './sql-values';
+import { Dialect, SqlParameters, UNNEST_MIN_ROWS } from './sql-values';
 import { OUTBOX_PARTITIONS, TABLES } from './sync.constants';
 import { activeTracing } from '../tracing/tracing';
 
@@ -71,7 +71,10 @@ export async function insertOutboxRows(
   const traceContext = activeTracing()?.activeTraceparent() ?? null;
   for (let start = 0; start < messages.length; start += INSERT_CHUNK) {
     const chunk = messages.slice(start, start + INSERT_CHUNK);
-    const [sql, values] = (isPostgres ? unnestInsert : valuesInsert)(chunk, now, traceContext);
+    const byUnnest = isPostgres && chunk.length >= UNNEST_MIN_ROWS;
+    const [sql, values] = byUnnest
+      ? unnestInsert(chunk, now, traceContext)
+      : valuesInsert(chunk, now, traceContext, isPostgres ? 'postgres' : 'sqlite');
     await manager.query(`INSERT INTO ${TABLES.outbox} (${COLUMNS}) ${sql}`, values);
   }
 }
@@ -108,8 +111,9 @@ function valuesInsert(
   messages: readonly OutboxMessage[],
   now: Date,
   traceContext: string | null,
+  dialect: Dialect,
 ): [string, unknown[]] {
-  const parameters = new SqlParameters('sqlite');
+  const parameters = new SqlParameters(dialect);
   const rows = messages.map((message) => {
     const values = [
       message.cqrsId,

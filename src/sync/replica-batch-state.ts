@@ -1,7 +1,7 @@
 import { EntityManager, FindOptionsWhere, In } from 'typeorm';
 import { SignalType } from './cqrs-message';
 import { ResolvedReplica } from './replica.resolved';
-import { Dialect, SqlParameters } from './sql-values';
+import { Dialect, SqlParameters, UNNEST_MIN_ROWS } from './sql-values';
 import { TABLES } from './sync.constants';
 import { SyncedColumns } from './synced-columns';
 
@@ -113,7 +113,11 @@ async function recordInInbox(
   const recorded = new Set<string>();
   const toRecord = entries.filter((entry) => entry.inbox !== null);
   if (toRecord.length === 0) return recorded;
-  const [sql, values] = (dialect === 'postgres' ? inboxUnnest : inboxValues)(toRecord, new Date());
+  const now = new Date();
+  const [sql, values] =
+    dialect === 'postgres' && toRecord.length >= UNNEST_MIN_ROWS
+      ? inboxUnnest(toRecord, now)
+      : inboxValues(toRecord, now, dialect);
   const rows = await manager.query<{ cqrs_id: string; instance_pk: string }[]>(
     `INSERT INTO ${TABLES.inbox} (cqrs_id, instance_pk, signal_type, cqrs_revision, applied_at)
      ${sql} ON CONFLICT DO NOTHING RETURNING cqrs_id, instance_pk`,
@@ -137,8 +141,8 @@ function inboxUnnest(entries: readonly BatchEntry[], now: Date): [string, unknow
   ];
 }
 
-function inboxValues(entries: readonly BatchEntry[], now: Date): [string, unknown[]] {
-  const p = new SqlParameters('sqlite');
+function inboxValues(entries: readonly BatchEntry[], now: Date, dialect: Dialect): [string, unknown[]] {
+  const p = new SqlParameters(dialect);
   const values = entries.map(
     (entry) =>
       `(${p.list([entry.replica.cqrsId, String(entry.pk), entry.inbox!.signal, entry.inbox!.revision, now])})`,
