@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type { INestApplication } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { OpenAPIObject, SwaggerCustomOptions } from '@nestjs/swagger';
-import type { fastify, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LIVENESS_OPENAPI } from '../health/liveness';
 import { Settings } from '../settings/settings';
 import { loadSwagger } from './api-docs';
@@ -85,68 +85,17 @@ export async function swaggerHandlers(
 }
 
 /**
- * Swagger UI's scripts and styles under /docs/: the wildcard route @fastify/static would add,
- * whose requests go, from the first one on, to a Fastify instance of their own that serves them
- * with @fastify/static as SwaggerModule.setup does (same root and options), so neither package
- * is loaded at start-up. What that instance answers is this reply's: status, headers, body; a
- * file it does not have is this server's 404, an error it raises is raised here.
+ * Swagger UI's scripts and styles under /docs/, as SwaggerModule.setup serves them on Fastify
+ * (@fastify/static, same root and options); the directory is found without loading Swagger.
  */
 function serveSwaggerUiFiles(app: NestFastifyApplication): void {
-  let files: Promise<(request: FastifyRequest, reply: FastifyReply) => Promise<unknown>> | null = null;
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .route({
-      method: ['HEAD', 'GET'],
-      url: `/${DOCS_PATH}/*`,
-      handler: async (request, reply) => {
-        files ??= swaggerUiFiles();
-        return (await files)(request, reply);
-      },
-    });
-}
-
-const CALL_HEADER = 'x-swagger-ui-call';
-// inject() resolves `..` in the URL it is given; @fastify/static must see it to refuse it (403).
-const URL_HEADER = 'x-swagger-ui-url';
-// Set by the server that sends the answer, not copied from the instance that made it.
-const OWN_HEADERS = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding']);
-
-async function swaggerUiFiles(): Promise<(request: FastifyRequest, reply: FastifyReply) => Promise<unknown>> {
   const fromSwagger = createRequire(require.resolve('@nestjs/swagger/package.json'));
   const root = (fromSwagger('swagger-ui-dist/absolute-path.js') as () => string)();
-  // The Fastify that Nest's adapter runs on, not one of this package's own.
-  const createFastify = createRequire(require.resolve('@nestjs/platform-fastify'))(
-    'fastify',
-  ) as typeof fastify;
-  const fastifyStatic = (await import('@fastify/static')).default;
-  const outcomes = new Map<string, 'not found' | Error>();
-  const files = createFastify({ rewriteUrl: (request) => String(request.headers[URL_HEADER]) });
-  files.setNotFoundHandler((request, reply) => {
-    outcomes.set(String(request.headers[CALL_HEADER]), 'not found');
-    void reply.code(404).send();
-  });
-  files.setErrorHandler((error, request, reply) => {
-    outcomes.set(String(request.headers[CALL_HEADER]), error as Error);
-    void reply.code(500).send();
-  });
-  await files.register(fastifyStatic, { root, prefix: `/${DOCS_PATH}`, decorateReply: false });
-  await files.ready();
-  let calls = 0;
-  return async (request, reply) => {
-    const call = String(++calls);
-    const response = await files.inject({
-      method: request.method as 'GET' | 'HEAD',
-      url: request.url,
-      headers: { ...request.headers, [CALL_HEADER]: call, [URL_HEADER]: request.raw.url ?? request.url },
+  void app
+    .getHttpAdapter()
+    .getInstance()
+    .register(async (instance) => {
+      const fastifyStatic = (await import('@fastify/static')).default;
+      void instance.register(fastifyStatic, { root, prefix: `/${DOCS_PATH}`, decorateReply: false });
     });
-    const outcome = outcomes.get(call);
-    outcomes.delete(call);
-    if (outcome === 'not found') return reply.callNotFound();
-    if (outcome) throw outcome;
-    for (const [name, value] of Object.entries(response.headers)) {
-      if (value !== undefined && !OWN_HEADERS.has(name)) void reply.header(name, value);
-    }
-    return reply.code(response.statusCode).send(request.method === 'HEAD' ? undefined : response.rawPayload);
-  };
 }
