@@ -55,6 +55,7 @@ export async function startTestApp(
 ): Promise<TestApp> {
   const settings = testSettings(env);
   const app = await createApp(settings, extraImports);
+  const inFlight = trackRequestsInFlight(app);
   configure?.(app);
   await app.startAllMicroservices();
   const metricsPort = await app.get(MetricsServer).listen('127.0.0.1');
@@ -83,6 +84,50 @@ export async function startTestApp(
         body: json === undefined ? rest.body : JSON.stringify(json),
       });
     },
-    close: () => app.close(),
+    close: () => closeReportingWhatHoldsIt(app, inFlight),
   };
 }
+
+/** The requests the app has not finished answering, as `METHOD url`. */
+function trackRequestsInFlight(app: NestFastifyApplication): Map<object, string> {
+  const inFlight = new Map<object, string>();
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    inFlight.set(request, `${request.method} ${request.url}`);
+    done();
+  });
+  const forget = (request: object, done: () => void): void => {
+    inFlight.delete(request);
+    done();
+  };
+  fastify.addHook('onResponse', (request, _reply, done) => forget(request, done));
+  fastify.addHook('onRequestAbort', (request, done) => forget(request, done));
+  return inFlight;
+}
+
+/**
+ * app.close() as it is, but one that is still waiting after CLOSE_REPORT_MS says on stderr what
+ * it waits for (a hook timeout alone says nothing), and goes on waiting.
+ */
+async function closeReportingWhatHoldsIt(
+  app: NestFastifyApplication,
+  inFlight: Map<object, string>,
+): Promise<void> {
+  const server = app.getHttpServer();
+  const report = setTimeout(() => {
+    server.getConnections((_error, connections) => {
+      process.stderr.write(
+        `\n  test app: app.close() still waiting after ${CLOSE_REPORT_MS / 1000} s: ` +
+          `${connections} HTTP connection(s) open; requests unanswered: ${[...inFlight.values()].join(', ') || 'none'}; ` +
+          `active resources: ${process.getActiveResourcesInfo().join(', ')}\n\n`,
+      );
+    });
+  }, CLOSE_REPORT_MS);
+  try {
+    await app.close();
+  } finally {
+    clearTimeout(report);
+  }
+}
+
+const CLOSE_REPORT_MS = 20_000;
