@@ -1,10 +1,12 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import { REQUEST_ID_HEADER } from '../http/request-id';
 
 /** What Terminus answers for a check of nothing: clients and dashboards keep the same body. */
 export const LIVENESS_BODY = '{"status":"ok","info":{},"error":{},"details":{}}';
 const LIVENESS_PATH = '/health/live';
+const LIVENESS_TYPE = 'application/json; charset=utf-8';
 
 /**
  * `GET /health/live` (and HEAD) as a plain Fastify route, outside Nest's router. It is what
@@ -12,7 +14,7 @@ const LIVENESS_PATH = '/health/live';
  */
 export function registerLiveness(fastify: FastifyInstance): void {
   fastify.get(LIVENESS_PATH, (_request, reply) => {
-    void reply.type('application/json; charset=utf-8').send(LIVENESS_BODY);
+    void reply.type(LIVENESS_TYPE).send(LIVENESS_BODY);
   });
 }
 
@@ -61,7 +63,7 @@ export function livenessServerFactory(
 export function enableLivenessFastPath(server: Server, options: LivenessFastPathOptions): void {
   const fixedHeaders = {
     ...options.headers,
-    'content-type': 'application/json; charset=utf-8',
+    'content-type': LIVENESS_TYPE,
     'content-length': String(Buffer.byteLength(LIVENESS_BODY)),
   };
   fastPaths.set(server, (request, response) => {
@@ -69,7 +71,7 @@ export function enableLivenessFastPath(server: Server, options: LivenessFastPath
     // Closing (server.close() called): Fastify answers 503 from here on (return503OnClosing).
     if (!server.listening || options.standAside()) return false;
     const started = performance.now();
-    response.writeHead(200, { ...fixedHeaders, 'x-request-id': options.requestId(request) });
+    response.writeHead(200, { ...fixedHeaders, [REQUEST_ID_HEADER]: options.requestId(request) });
     response.end(LIVENESS_BODY);
     options.observe((performance.now() - started) / 1000);
     return true;
