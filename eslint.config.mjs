@@ -8,6 +8,7 @@ export default tseslint.config(
     ignores: [
       'dist/',
       'bench/.compiled/',
+      '.test-build/',
       'coverage/',
       'node_modules/',
       '.tools/',

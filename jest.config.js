@@ -4,6 +4,8 @@ const shared = {
   transform: { '^.+\\.(t|j|mj|cj)s$': '<rootDir>/test/support/jest-transform.js' },
   transformIgnorePatterns: [],
   testEnvironment: 'node',
+  // The e2e run's compiled copy of src/ and test/ (test/support/test-build.ts): not modules or tests of their own.
+  modulePathIgnorePatterns: ['<rootDir>/.test-build/'],
 };
 
 module.exports = {

@@ -11,6 +11,7 @@ import { registerCreateUserCommand } from '../../src/cli/commands/createuser.com
 import { createDataSource } from '../../src/database/data-source';
 import { createScratchDatabase, testDatabases } from '../support/database';
 import { testSettings } from '../support/test-app';
+import { nodeEntry } from '../support/test-build';
 
 const ROOT = resolve(__dirname, '..', '..');
 
@@ -25,7 +26,7 @@ function cli(args: string[], env: Record<string, string> = {}, input?: string): 
   return new Promise((resolvePromise) => {
     const child = execFile(
       process.execPath,
-      ['-r', '@swc-node/register', 'src/cli/cli.ts', ...args],
+      [...nodeEntry('src/cli/cli.ts'), ...args],
       {
         cwd: ROOT,
         env: { PATH: process.env.PATH, LOCAL_ENV_FILE: 'none', DEBUG: 'true', LOG_LEVEL: 'error', ...env },
@@ -206,7 +207,7 @@ describe.each(testDatabases())('cli: createuser on $name', (database) => {
 
   /** Runs createuser on a real pseudo-terminal (util-linux `script`) and types at the prompts. */
   function typeAtPrompts(username: string, answers: string[]): Promise<{ code: number; output: string }> {
-    const command = `${process.execPath} -r @swc-node/register src/cli/cli.ts createuser ${username}`;
+    const command = [process.execPath, ...nodeEntry('src/cli/cli.ts'), 'createuser', username].join(' ');
     return new Promise((resolvePromise) => {
       const child = spawn('script', ['-qfec', command, '/dev/null'], {
         cwd: ROOT,

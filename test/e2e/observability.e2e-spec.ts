@@ -14,6 +14,7 @@ import {
   trackSyncQueues,
 } from '../support/sync-testbed';
 import { startTestApp, TestApp } from '../support/test-app';
+import { nodeEntry } from '../support/test-build';
 
 /**
  * Metrics and correlation with tracing off (the default), on the real app and the real broker:
@@ -149,7 +150,7 @@ describe('tracing off', () => {
     const loaded = (env: Record<string, string>): string[] => {
       const result = spawnSync(
         process.execPath,
-        ['-r', '@swc-node/register', join(PROJECT_ROOT, 'test', 'support', 'loaded-otel.main.ts')],
+        nodeEntry(join(PROJECT_ROOT, 'test', 'support', 'loaded-otel.main.ts')),
         {
           cwd: PROJECT_ROOT,
           env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOCAL_ENV_FILE: 'none', ...env },

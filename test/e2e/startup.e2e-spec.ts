@@ -92,12 +92,14 @@ describe('service start-up', () => {
     const file = join(workdir, 'local_env.ts');
     writeFileSync(file, `export default { DEBUG: false, SECRET_KEY: 'tiny' };\n`);
     const keys = testKeyPair();
-    const result = await spawnService('main.ts', {
-      LOCAL_ENV_FILE: file,
-      DEBUG: 'true',
-      JWT_SIGN_KEY: keys.privateKey,
-      JWT_VERIFY_KEY: keys.publicKey,
-    }).exited();
+    // From the sources, as `npm run start:dev` runs beside a developer's local_env.ts.
+    const result = await spawnService(
+      'main.ts',
+      { LOCAL_ENV_FILE: file, DEBUG: 'true', JWT_SIGN_KEY: keys.privateKey, JWT_VERIFY_KEY: keys.publicKey },
+      [],
+      undefined,
+      { source: true },
+    ).exited();
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('SECRET_KEY must be at least 32 characters');
   });

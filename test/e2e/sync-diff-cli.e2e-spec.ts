@@ -47,6 +47,7 @@ import {
   trackSyncQueues,
 } from '../support/sync-testbed';
 import { TestApp } from '../support/test-app';
+import { nodeEntry } from '../support/test-build';
 
 // Two apps and real CLI processes on a loaded 2-core machine: each process start costs seconds.
 jest.setTimeout(240_000);
@@ -497,9 +498,7 @@ describeBroker(
       // `script` gives the CLI a pseudo-terminal; every other test runs it without one and sees an empty stderr.
       const command = [
         process.execPath,
-        '-r',
-        '@swc-node/register',
-        SYNC_TEST_CLI_ENTRY,
+        ...nodeEntry(SYNC_TEST_CLI_ENTRY),
         'sync:diff',
         CQRS_ID,
         '--replica',

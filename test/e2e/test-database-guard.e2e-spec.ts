@@ -1,16 +1,19 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { assertTestDatabase, truncateTables } from '../support/database';
+import { compiledEntry } from '../support/test-build';
 
 const ROOT = join(__dirname, '..', '..');
 
 /** Runs the e2e global setup in a process of its own, against the server `server` names. */
 function globalSetupAgainst(server: string): Promise<{ code: number; stderr: string }> {
-  const script = `require('./test/support/global-setup').default().then(() => process.exit(0), (e) => { process.stderr.write(e.message); process.exit(3); })`;
+  const compiled = compiledEntry('test/support/global-setup.ts');
+  const module = JSON.stringify(compiled ?? './test/support/global-setup');
+  const script = `require(${module}).default().then(() => process.exit(0), (e) => { process.stderr.write(e.message); process.exit(3); })`;
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['-r', '@swc-node/register', '-e', script],
+      [...(compiled ? [] : ['-r', '@swc-node/register']), '-e', script],
       { cwd: ROOT, env: { PATH: process.env.PATH, TEST_POSTGRES_SERVER: server }, timeout: 60_000 },
       (error, _stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stderr }),
     );

@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from './spawn-service';
+import { nodeEntry } from './test-build';
 
 export interface CliRun {
   readonly code: number | null;
@@ -12,9 +13,12 @@ export interface CliRun {
 export const CLI_ENTRY = join(PROJECT_ROOT, 'src', 'cli', 'cli.ts');
 export const SYNC_TEST_CLI_ENTRY = join(PROJECT_ROOT, 'test', 'support', 'sync-cli-entry.ts');
 
-/** A CLI process as `npm run cli -- …` starts it, with only PATH, HOME and `env`. */
+/**
+ * A CLI process as `npm run cli -- …` starts it, with only PATH, HOME and `env` (from the run's
+ * compiled build when there is one: test-build.ts).
+ */
 export function startCli(entry: string, args: readonly string[], env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['-r', '@swc-node/register', entry, ...args], {
+  return spawn(process.execPath, [...nodeEntry(entry), ...args], {
     cwd: PROJECT_ROOT,
     env: cliEnv(env),
     stdio: ['pipe', 'pipe', 'pipe'],

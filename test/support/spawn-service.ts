@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { nodeEntry } from './test-build';
 
 export const PROJECT_ROOT = join(__dirname, '..', '..');
 
@@ -17,36 +18,35 @@ export interface RunningService {
 }
 
 /**
- * Starts `src/<entry>` in its own Node process the way `npm run start:dev`/`cli` do, with a
- * clean environment: only PATH, HOME and `env` (no local_env.ts unless asked for).
+ * Starts `src/<entry>` in its own Node process the way `npm start`/`npm run cli` do, with a
+ * clean environment: only PATH, HOME and `env` (no local_env.ts unless asked for). It runs the
+ * run's compiled build (test-build.ts); `source: true` runs the TypeScript through
+ * @swc-node/register as `npm run start:dev` does.
  */
 export function spawnService(
   entry: string,
   env: Record<string, string>,
   args: string[] = [],
   cwd = PROJECT_ROOT,
+  options: { source?: boolean } = {},
 ): RunningService {
-  const child = spawn(
-    process.execPath,
-    ['-r', '@swc-node/register', join(PROJECT_ROOT, 'src', entry), ...args],
-    {
-      cwd,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        LOCAL_ENV_FILE: 'none',
-        TS_NODE_PROJECT: join(PROJECT_ROOT, 'tsconfig.json'),
-        NODE_PATH: join(PROJECT_ROOT, 'node_modules'),
-        // Services started side by side would all take the default metrics port.
-        METRICS_PORT: '0',
-        // With DEBUG off a SIGTERM first serves SHUTDOWN_DELAY (5 s) more for the load balancer;
-        // no test waits on that unless it sets it (the shutdown tests do).
-        SHUTDOWN_DELAY: '0s',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const child = spawn(process.execPath, [...nodeEntry(join(PROJECT_ROOT, 'src', entry), options), ...args], {
+    cwd,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      LOCAL_ENV_FILE: 'none',
+      TS_NODE_PROJECT: join(PROJECT_ROOT, 'tsconfig.json'),
+      NODE_PATH: join(PROJECT_ROOT, 'node_modules'),
+      // Services started side by side would all take the default metrics port.
+      METRICS_PORT: '0',
+      // With DEBUG off a SIGTERM first serves SHUTDOWN_DELAY (5 s) more for the load balancer;
+      // no test waits on that unless it sets it (the shutdown tests do).
+      SHUTDOWN_DELAY: '0s',
+      ...env,
     },
-  );
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
