@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
 import { benchAccessToken } from './bench-token';
+import { servedNodeFlags } from '../infrastructure/checks/served-node-flags';
 import type { Target } from './http.bench';
 
 /**
@@ -33,6 +34,8 @@ export async function benchTargets(
   // Every load generator sends the same Bearer header, so the baselines parse it too.
   const bearer = { authorization: `Bearer ${await benchAccessToken(keys.privateKey, keys.publicKey)}` };
   const service = join(__dirname, '..', 'dist', 'main.js');
+  // The flags it runs with in production (npm run start:prod, the image's entrypoint).
+  const served = servedNodeFlags();
   // Tracing as a deployment turns it on: the OTLP exporter, batched, to a collector (the bench's
   // sink, which answers 200 to every export; the serialization is the server's cost, counted).
   const traced = { ...appEnv, OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl };
@@ -45,6 +48,7 @@ export async function benchTargets(
         {
           name: 'compared build: GET /api/me, RS256 (verified-token cache on)',
           script: compare,
+          nodeFlags: served,
           args: [],
           path: '/api/me',
           headers: bearer,
@@ -53,6 +57,7 @@ export async function benchTargets(
         {
           name: 'compared build: GET /api/me, RS256 verified every request',
           script: compare,
+          nodeFlags: served,
           args: [],
           path: '/api/me',
           headers: bearer,
@@ -61,6 +66,7 @@ export async function benchTargets(
         {
           name: 'compared build: GET /health/live',
           script: compare,
+          nodeFlags: served,
           args: [],
           path: '/health/live',
           readyPath: '/health/ready',
@@ -89,6 +95,7 @@ export async function benchTargets(
     {
       name: untracedMe,
       script: service,
+      nodeFlags: served,
       args: [],
       path: '/api/me',
       readyPath: '/health/ready',
@@ -99,6 +106,7 @@ export async function benchTargets(
     {
       name: 'this service: GET /api/me, RS256 verified every request',
       script: service,
+      nodeFlags: served,
       args: [],
       path: '/api/me',
       headers: bearer,
@@ -107,6 +115,7 @@ export async function benchTargets(
     {
       name: 'this service: GET /api/me, tracing on, every request recorded and exported',
       script: service,
+      nodeFlags: served,
       args: [],
       path: '/api/me',
       headers: bearer,
@@ -116,6 +125,7 @@ export async function benchTargets(
     {
       name: 'this service: GET /api/me, tracing on, OTEL_TRACES_SAMPLER_ARG=0.1',
       script: service,
+      nodeFlags: served,
       args: [],
       path: '/api/me',
       headers: bearer,
@@ -125,6 +135,7 @@ export async function benchTargets(
     {
       name: 'this service: GET /health/live',
       script: service,
+      nodeFlags: served,
       args: [],
       path: '/health/live',
       readyPath: '/health/ready',
@@ -145,6 +156,7 @@ function itemsPost(database: string, env: Record<string, string>, bearer: Record
   return {
     name: `this service: POST /api/items (${database})`,
     script: join(__dirname, '..', 'dist', 'main.js'),
+    nodeFlags: servedNodeFlags(),
     args: [],
     path: '/api/items',
     method: 'POST',

@@ -38,6 +38,8 @@ export interface Target {
   isNestBaseline?: boolean;
   /** The service as it ships, whose cold start and idle RSS have goals of their own. */
   isService?: boolean;
+  /** Node flags of the process (the service's: those it ships with, servedNodeFlags()). */
+  nodeFlags?: string[];
   /** CPU per request as a ratio of another target's (by name), at most `goal` (tracing's cost). */
   cpuVs?: { target: string; goal?: number };
 }
@@ -78,7 +80,7 @@ async function start(target: Target, port: number): Promise<Running> {
   const script = compiled(target.script);
   const started = Date.now();
   const child = fork(script, [String(port), ...target.args], {
-    execArgv: [],
+    execArgv: target.nodeFlags ?? [],
     cwd: join(__dirname, '..'),
     env: { ...process.env, ...target.env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],

@@ -26,6 +26,7 @@ import { join } from 'node:path';
 import { connect } from 'amqplib';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { servedNodeFlags } from '../infrastructure/checks/served-node-flags';
 import { generateRsaKeyPair } from '../src/auth/rsa-keys';
 import { User } from '../src/auth/user.entity';
 import { dataSourceOptions } from '../src/database/data-source';
@@ -92,7 +93,8 @@ async function startService(name: string, env: Record<string, string>): Promise<
   const profile = CPU_PROFILE_DIR
     ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROFILE_DIR}`, `--cpu-prof-name=${name}.cpuprofile`]
     : [];
-  const child = spawn(process.execPath, [...profile, join(ROOT, 'dist', 'main.js')], {
+  // With the Node flags it ships with (npm run start:prod, the image's entrypoint).
+  const child = spawn(process.execPath, [...servedNodeFlags(), ...profile, join(ROOT, 'dist', 'main.js')], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
@@ -392,6 +394,8 @@ export async function runSyncBench(): Promise<boolean> {
     replicaAlone: [] as number[],
   };
   let lag: LagResult;
+  /** CPU µs per group over the lag run (divided per event when printed). */
+  let lagCpu: Record<string, number> = {};
   /** CPU µs per group over each throughput round (divided per event when printed). */
   const cpuPerEvent: Record<string, number>[] = [];
   try {
@@ -465,7 +469,9 @@ export async function runSyncBench(): Promise<boolean> {
       results.replicaAlone.push(await replicaRound(vhost, replica, round));
       process.stderr.write(`sync round ${round}/${ROUNDS}: ${JSON.stringify(round_)}\n`);
     }
+    cpu.start();
     lag = await lagRun(users, dataSource, replica);
+    lagCpu = cpu.stop();
   } finally {
     await replica?.end().catch(() => undefined);
     await dataSource?.destroy().catch(() => undefined);
@@ -509,6 +515,14 @@ export async function runSyncBench(): Promise<boolean> {
     ['marked sent → applied (delivery, replica; overlaps the confirms)', lag.replica],
   ];
   for (const [name, part] of parts) console.log(`  ${describePercentiles(name, part)}`);
+  const lagEvents = LAG_RATE * LAG_SECONDS;
+  console.log(
+    `  CPU per event in the lag run (single-change commits): ${Object.entries(lagCpu)
+      .map(([name, micros]) => `${name} ${(micros / lagEvents).toFixed(0)} µs`)
+      .join(
+        ', ',
+      )}; in all ${(Object.values(lagCpu).reduce((sum, micros) => sum + micros, 0) / lagEvents).toFixed(0)} µs`,
+  );
   console.log(
     `\nCPU per event in the end-to-end rounds (median; the machine has ${cpus().length} cores, so ${Math.round((cpus().length * 1e6) / GOAL_EVENTS_PER_SECOND)} µs per event in all is the ceiling for ${GOAL_EVENTS_PER_SECOND}/s; RabbitMQ and PostgreSQL count every client of theirs on the machine):`,
   );
@@ -542,7 +556,13 @@ export async function runSyncBench(): Promise<boolean> {
           replicaAlone: median(results.replicaAlone),
           ratioToRaw: endToEnd / raw,
         },
-        lag: { ...lag, seconds: LAG_SECONDS },
+        lag: {
+          ...lag,
+          seconds: LAG_SECONDS,
+          cpuMicrosPerEvent: Object.fromEntries(
+            Object.entries(lagCpu).map(([name, micros]) => [name, Math.round(micros / lagEvents)]),
+          ),
+        },
         goals: { endToEnd: GOAL_EVENTS_PER_SECOND, p99LagMs: GOAL_P99_LAG_MS, isThroughputMet, isLagMet },
       },
       null,

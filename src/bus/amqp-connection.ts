@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { ChannelModel, ConfirmChannel, connect } from 'amqplib';
+import type { ChannelModel, ConfirmChannel } from 'amqplib';
 import { DEFAULT_HEARTBEAT_SECONDS, RECONNECT_MAX_DELAY_MS, RECONNECT_MIN_DELAY_MS } from './bus.constants';
 import { BusClosedError, describeError } from './bus.errors';
 
@@ -95,6 +95,8 @@ export class AmqpConnection {
   }
 
   private async connectOnce(): Promise<void> {
+    // Loaded at the first connect: a service without AMQP_URL (the in-process bus) never loads it.
+    const { connect } = await import('amqplib');
     const connection = await connect(withHeartbeat(this.url), {
       clientProperties: { connection_name: this.name },
     });

@@ -1,4 +1,4 @@
-import { IllegalOperationError, Options } from 'amqplib';
+import type { Options } from 'amqplib';
 import { AmqpConnection, AmqpSession } from './amqp-connection';
 import { performance } from 'node:perf_hooks';
 import { BusClosedError, PublishBufferFullError, PublishNackError, PublishTimeoutError } from './bus.errors';
@@ -120,7 +120,8 @@ export class ConfirmPublisher {
       return isWritable ? 'written' : 'full';
     } catch (error) {
       this.inFlight.delete(entry);
-      if (error instanceof IllegalOperationError) {
+      // amqplib's IllegalOperationError, by name: amqplib is loaded only once a broker is used.
+      if (error instanceof Error && error.name === 'IllegalOperationError') {
         // The channel closed under us: keep the message, in order, for the next session.
         this.waiting.unshift(entry);
         return 'closed';

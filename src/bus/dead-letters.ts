@@ -1,7 +1,13 @@
-import { ChannelModel, ConfirmChannel, connect, Message } from 'amqplib';
+import type { ChannelModel, ConfirmChannel, Message } from 'amqplib';
 import { deadLetterQueueName, HEADERS } from './bus.constants';
 import { InProcessBroker } from './in-process.broker';
 import { RetrySeal } from './retry-seal';
+
+/** amqplib's connect, loaded when a dead-letter queue is first used (the console, the CLI). */
+async function connectBroker(url: string): Promise<ChannelModel> {
+  const { connect } = await import('amqplib');
+  return connect(url);
+}
 
 /** One parked message as the DLQ tools show it. */
 export interface DeadLetter {
@@ -95,7 +101,7 @@ export class AmqpDeadLetterQueue implements DeadLetterQueue {
   async list(queue: string, limit: number): Promise<DeadLetter[]> {
     const dlq = deadLetterQueueName(serviceQueueOf(queue));
     // Peek: get without ack, then close the channel so the broker puts every one back.
-    const connection = await connect(this.url);
+    const connection = await connectBroker(this.url);
     connection.on('error', () => undefined);
     try {
       const channel = await connection.createChannel();
@@ -149,7 +155,7 @@ export class AmqpDeadLetterQueue implements DeadLetterQueue {
     const dlq = deadLetterQueueName(target);
     // A channel of its own: the messages looked at and passed over stay unacked on it, and go
     // back to their places in the queue when it closes.
-    const connection = await connect(this.url);
+    const connection = await connectBroker(this.url);
     connection.on('error', () => undefined);
     try {
       const channel = await connection.createConfirmChannel();
@@ -195,7 +201,7 @@ export class AmqpDeadLetterQueue implements DeadLetterQueue {
   }
 
   private async openChannel(): Promise<ConfirmChannel> {
-    this.session ??= connect(this.url).then(async (connection) => {
+    this.session ??= connectBroker(this.url).then(async (connection) => {
       // A failed operation (a missing queue closes the channel with 404) comes back through the
       // awaited call; without a listener the same error would also be an uncaught 'error' event.
       connection.on('error', () => undefined);
