@@ -19,6 +19,8 @@ const chromiumPath = requireChromium();
 const describeBrowser = chromiumPath ? describe : describe.skip;
 const PASSWORD = 'correct horse battery';
 
+afterAll(() => AdminBrowser.shutdown());
+
 /** Clicks a link or a submit button and waits for the page it leads to. */
 async function clickAndLoad(target: Locator): Promise<void> {
   const page = target.page();

@@ -1,8 +1,7 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AxeResults } from 'axe-core';
-import { chromium, BrowserContext, Page } from 'playwright-core';
+import { chromium, Browser, BrowserContext, Page } from 'playwright-core';
 import { CHROMIUM_FLAGS } from './browser';
 
 /** Where the console test leaves its screenshots (git-ignored; CI keeps them as artefacts). */
@@ -11,25 +10,37 @@ export const SCREENSHOT_DIR = join(__dirname, '..', '..', 'test-artifacts', 'adm
 // Read as a file: importing axe-core in Node wants a window it does not have.
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
-/** Debian's Chromium driven by playwright-core (no browser download), in a fresh profile. */
+/**
+ * Debian's Chromium driven by playwright-core (no browser download): a fresh browser context each
+ * (its own cookies, storage and cache, as a new profile has), in one Chromium process per test
+ * file, launched on first use; stop it with AdminBrowser.shutdown() in an afterAll.
+ */
 export class AdminBrowser {
-  private constructor(
-    readonly context: BrowserContext,
-    private readonly profile: string,
-  ) {}
+  private static chromium: Promise<Browser> | undefined;
+
+  private constructor(readonly context: BrowserContext) {}
 
   static async launch(executablePath: string, options: { javaScript?: boolean } = {}): Promise<AdminBrowser> {
-    const profile = mkdtempSync(join(tmpdir(), 'm8e-chromium-'));
-    const context = await chromium.launchPersistentContext(profile, {
+    AdminBrowser.chromium ??= chromium.launch({
       executablePath,
       headless: true,
       args: [...CHROMIUM_FLAGS],
-      javaScriptEnabled: options.javaScript ?? true,
-      viewport: { width: 1000, height: 700 },
       timeout: 60_000,
     });
+    const browser = await AdminBrowser.chromium;
+    const context = await browser.newContext({
+      javaScriptEnabled: options.javaScript ?? true,
+      viewport: { width: 1000, height: 700 },
+    });
     context.setDefaultTimeout(15_000);
-    return new AdminBrowser(context, profile);
+    return new AdminBrowser(context);
+  }
+
+  /** Closes the Chromium process the contexts ran in. */
+  static async shutdown(): Promise<void> {
+    const browser = AdminBrowser.chromium;
+    AdminBrowser.chromium = undefined;
+    await (await browser?.catch(() => undefined))?.close();
   }
 
   async page(): Promise<Page> {
@@ -38,7 +49,6 @@ export class AdminBrowser {
 
   async close(): Promise<void> {
     await this.context.close().catch(() => undefined);
-    rmSync(this.profile, { recursive: true, force: true });
   }
 }
 

@@ -1,17 +1,19 @@
 import { Client } from 'pg';
 import { assertTestDatabase, POSTGRES_SERVER_URL, POSTGRES_URL_VARIABLE } from './database';
+import { generateRsaKeyPair, TEST_KEY_PAIR_VARIABLE } from './keys';
 import { compileTestBuild, TEST_BUILD_VARIABLE } from './test-build';
 
 /**
  * Creates one PostgreSQL database for this run (test_e2e_<pid>_<time>) so concurrent runs on
  * one server never collide. Under CI=true an unreachable server fails the run. Compiles the
- * sources the tests' processes run (test-build.ts).
+ * sources the tests' processes run (test-build.ts) and makes the run's RSA key pair (keys.ts).
  */
 export default async function globalSetup(): Promise<void> {
   // TEST_POSTGRES_SERVER is the one database URL a developer chooses: it must name a test
   // database too, so a production URL pasted there stops the run before anything is created.
   assertTestDatabase(POSTGRES_SERVER_URL);
   process.env[TEST_BUILD_VARIABLE] = await compileTestBuild();
+  process.env[TEST_KEY_PAIR_VARIABLE] = JSON.stringify(generateRsaKeyPair());
   const admin = new Client({ connectionString: POSTGRES_SERVER_URL, connectionTimeoutMillis: 3000 });
   try {
     await admin.connect();
