@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { transformFile } from '@swc/core';
 
@@ -33,7 +34,7 @@ const COPIED_FILES = ['package.json'];
  */
 export async function compileTestBuild(): Promise<string> {
   removeAbandonedBuilds();
-  const build = join(TEST_BUILD_ROOT, `run-${process.pid}-${Date.now()}`);
+  const build = join(TEST_BUILD_ROOT, `run-${hostname()}-${process.pid}-${Date.now()}`);
   const { $schema: _schema, ...swcrc } = JSON.parse(
     readFileSync(join(PROJECT_ROOT, '.swcrc'), 'utf8'),
   ) as Record<string, unknown>;
@@ -97,10 +98,12 @@ function typeScriptFiles(directory: string): string[] {
   });
 }
 
+/** Builds of this machine's runs that ended without their teardown (another host's pids mean nothing here). */
 function removeAbandonedBuilds(): void {
   if (!existsSync(TEST_BUILD_ROOT)) return;
+  const ours = `run-${hostname()}-`;
   for (const name of readdirSync(TEST_BUILD_ROOT)) {
-    const pid = Number(/^run-(\d+)-/.exec(name)?.[1]);
+    const pid = name.startsWith(ours) ? Number(/^(\d+)-\d+$/.exec(name.slice(ours.length))?.[1]) : 0;
     if (pid && !isRunning(pid)) rmSync(join(TEST_BUILD_ROOT, name), { recursive: true, force: true });
   }
 }
