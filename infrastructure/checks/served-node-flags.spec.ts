@@ -1,7 +1,9 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { entrypointServeFlags, nodeFlagsOf, servedNodeFlags } from './served-node-flags';
 
 describe('the Node flags the server runs with', () => {
-  it('are the same in the image (entrypoint serve) and in npm run start:prod, which the benchmark uses', () => {
+  it('are the same in the image (entrypoint serve, NODE_OPTIONS) and in npm run start:prod, which the benchmark uses', () => {
     expect(servedNodeFlags()).toEqual(entrypointServeFlags());
   });
 
@@ -16,5 +18,20 @@ describe('the Node flags the server runs with', () => {
     ]);
     expect(nodeFlagsOf('node dist/main.js', 'dist/main.js')).toEqual([]);
     expect(() => nodeFlagsOf('exec /app/dist/main.js', 'dist/main.js')).toThrow('no "node … dist/main.js"');
+  });
+
+  it("lets the deployment's NODE_OPTIONS override them in the image (a later V8 flag wins)", () => {
+    const entrypoint = join(__dirname, '..', 'docker', 'entrypoint.sh');
+    // The serve branch's NODE_OPTIONS assignment, run by sh with the deployment's environment.
+    const script = `eval "$(sed -n '/^  serve)/,/;;/p' "$0" | grep '^ *NODE_OPTIONS=')"; echo "$NODE_OPTIONS"`;
+    const shell = (env: Record<string, string>) =>
+      execFileSync('sh', ['-c', script, entrypoint], {
+        env: { PATH: process.env.PATH ?? '', ...env },
+        encoding: 'utf8',
+      }).trim();
+    expect(shell({})).toBe(entrypointServeFlags().join(' '));
+    expect(shell({ NODE_OPTIONS: '--max-semi-space-size=16' })).toBe(
+      `${entrypointServeFlags().join(' ')} --max-semi-space-size=16`,
+    );
   });
 });

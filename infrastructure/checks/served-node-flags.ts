@@ -14,8 +14,8 @@ export function nodeFlagsOf(commandLine: string, script: string): string[] {
 
 /**
  * The Node flags the server runs with in production, from `npm run start:prod`: the benchmark
- * starts the service with them, as it ships. The image's entrypoint repeats them (its `serve`
- * line); served-node-flags.spec keeps the two the same.
+ * starts the service with them, as it ships. The image's entrypoint sets the same in NODE_OPTIONS
+ * (its `serve` branch); served-node-flags.spec keeps the two the same.
  */
 export function servedNodeFlags(): string[] {
   const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
@@ -24,10 +24,20 @@ export function servedNodeFlags(): string[] {
   return nodeFlagsOf(scripts['start:prod'], 'dist/main.js');
 }
 
-/** The flags of the entrypoint's `serve` command (`exec node … /app/dist/main.js`). */
+/**
+ * The flags the entrypoint's `serve` command puts ahead of the deployment's NODE_OPTIONS
+ * (`NODE_OPTIONS="--x=1${NODE_OPTIONS:+ $NODE_OPTIONS}"`), with which it then runs `node … main.js`.
+ */
 export function entrypointServeFlags(): string[] {
   const entrypoint = readFileSync(join(ROOT, 'infrastructure', 'docker', 'entrypoint.sh'), 'utf8');
-  const line = entrypoint.split('\n').find((text) => /exec node .*\/dist\/main\.js/.test(text));
-  if (!line) throw new Error('entrypoint.sh has no "exec node … /app/dist/main.js" line');
-  return nodeFlagsOf(line, 'dist/main.js');
+  const serve = entrypoint.slice(
+    entrypoint.indexOf('  serve)'),
+    entrypoint.indexOf(';;', entrypoint.indexOf('  serve)')),
+  );
+  if (!/exec node \/app\/dist\/main\.js/.test(serve))
+    throw new Error('entrypoint.sh: serve does not exec node /app/dist/main.js');
+  const options = /NODE_OPTIONS="([^"$]*)\$\{NODE_OPTIONS:\+ \$NODE_OPTIONS\}"/.exec(serve);
+  if (!options)
+    throw new Error('entrypoint.sh: serve sets no NODE_OPTIONS="…${NODE_OPTIONS:+ $NODE_OPTIONS}"');
+  return options[1].trim().split(/\s+/).filter(Boolean);
 }
