@@ -1,10 +1,18 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { entrypointServeFlags, nodeFlagsOf, servedNodeFlags } from './served-node-flags';
 
 describe('the Node flags the server runs with', () => {
   it('are the same in the image (entrypoint serve, NODE_OPTIONS) and in npm run start:prod, which the benchmark uses', () => {
     expect(servedNodeFlags()).toEqual(entrypointServeFlags());
+  });
+
+  it('are the same in npm start', () => {
+    const { scripts } = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    expect(nodeFlagsOf(scripts.start, 'dist/main.js')).toEqual(servedNodeFlags());
   });
 
   it('cap the young generation (idle RSS: 137-140 MiB without, 114-121 MiB with, measured here)', () => {
