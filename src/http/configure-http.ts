@@ -1,5 +1,7 @@
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
+import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { enableLivenessFastPath, livenessServerFactory, registerLiveness } from '../health/liveness';
 import { MetricsService } from '../platform/metrics.service';
@@ -101,12 +103,29 @@ function askClientsToReconnectWhileDraining(fastify: FastifyInstance, shutdown: 
  * Node's server.close() drops the connections that are idle at that moment, but a kept-alive
  * connection whose request finishes later would hold shutdown open for the keep-alive timeout.
  * So while closing, idle connections are dropped as soon as they go idle.
+ *
+ * Node counts as idle only a connection that has finished a request: one that has not begun
+ * one (a browser's or a load balancer's preconnect, a client that sent half a request line) held
+ * shutdown until headersTimeout dropped it, 60 s and more; a test app's close timed out on four
+ * such sockets a headless Chromium had opened. Those are dropped too: nothing they sent has
+ * reached a handler, so a client can only retry it.
  */
 function closeKeptAliveConnectionsOnShutdown(fastify: FastifyInstance): void {
+  const server = fastify.server;
+  const unused = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    unused.add(socket);
+    socket.once('close', () => unused.delete(socket));
+  });
+  server.on('request', (request: IncomingMessage) => unused.delete(request.socket));
   fastify.addHook('preClose', (done) => {
-    const timer = setInterval(() => fastify.server.closeIdleConnections(), 50);
+    const closeUnusedAndIdle = (): void => {
+      server.closeIdleConnections();
+      for (const socket of unused) socket.destroy();
+    };
+    const timer = setInterval(closeUnusedAndIdle, 50);
     timer.unref();
-    fastify.server.once('close', () => clearInterval(timer));
+    server.once('close', () => clearInterval(timer));
     done();
   });
 }
