@@ -1,8 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { nodeEntry } from './test-build';
+import { nodeEntry, PROJECT_ROOT } from './test-build';
 
-export const PROJECT_ROOT = join(__dirname, '..', '..');
+export { PROJECT_ROOT };
 
 export interface Finished {
   code: number | null;

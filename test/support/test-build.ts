@@ -13,8 +13,8 @@ import { transformFile } from '@swc/core';
  */
 export const TEST_BUILD_VARIABLE = 'TEST_BUILD_DIR';
 
-/** As in spawn-service.ts (which imports this file). */
-const PROJECT_ROOT = join(__dirname, '..', '..');
+/** The repository's root (spawn-service.ts re-exports it; this file imports none of the others). */
+export const PROJECT_ROOT = join(__dirname, '..', '..');
 
 /** Git-ignored; inside the repository so the compiled files resolve node_modules as the sources do. */
 export const TEST_BUILD_ROOT = join(PROJECT_ROOT, '.test-build');
