@@ -30,10 +30,8 @@ export function servedNodeFlags(): string[] {
  */
 export function entrypointServeFlags(): string[] {
   const entrypoint = readFileSync(join(ROOT, 'infrastructure', 'docker', 'entrypoint.sh'), 'utf8');
-  const serve = entrypoint.slice(
-    entrypoint.indexOf('  serve)'),
-    entrypoint.indexOf(';;', entrypoint.indexOf('  serve)')),
-  );
+  const start = entrypoint.indexOf('  serve)');
+  const serve = entrypoint.slice(start, entrypoint.indexOf(';;', start));
   if (!/exec node \/app\/dist\/main\.js/.test(serve))
     throw new Error('entrypoint.sh: serve does not exec node /app/dist/main.js');
   const options = /NODE_OPTIONS="([^"$]*)\$\{NODE_OPTIONS:\+ \$NODE_OPTIONS\}"/.exec(serve);
