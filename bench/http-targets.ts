@@ -145,18 +145,25 @@ export async function benchTargets(
       // Started after the targets above migrated the SQLite file: its cold start is the app's alone.
       isService: true,
     },
-    itemsPost('SQLite', appEnv, bearer),
-    ...(postgresUrl ? [itemsPost('PostgreSQL', { ...appEnv, DATABASE_URL: postgresUrl }, bearer)] : []),
+    itemsPost('SQLite', appEnv, bearer, served),
+    ...(postgresUrl
+      ? [itemsPost('PostgreSQL', { ...appEnv, DATABASE_URL: postgresUrl }, bearer, served)]
+      : []),
     ...compared,
   ];
 }
 
 /** A database write: each request inserts an item and its outbox row (items are a sync master). */
-function itemsPost(database: string, env: Record<string, string>, bearer: Record<string, string>): Target {
+function itemsPost(
+  database: string,
+  env: Record<string, string>,
+  bearer: Record<string, string>,
+  served: string[],
+): Target {
   return {
     name: `this service: POST /api/items (${database})`,
     script: join(__dirname, '..', 'dist', 'main.js'),
-    nodeFlags: servedNodeFlags(),
+    nodeFlags: served,
     args: [],
     path: '/api/items',
     method: 'POST',
