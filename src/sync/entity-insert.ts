@@ -1,7 +1,7 @@
 import { EntityManager, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
 import { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { UNNEST_MIN_ROWS } from './sql-values';
+import { insertsByUnnest } from './sql-values';
 
 /** Rows per INSERT statement: PostgreSQL takes at most 65,535 parameters in one. */
 const MAX_PARAMETERS = 60_000;
@@ -182,7 +182,7 @@ const UNNEST_TYPES = new Set([
  * parses and plans it at a fraction of the cost of a VALUES list of rows × columns parameters
  * (measured here: 15–21 against 42–45 µs of the server's CPU per 9-column outbox row). Null
  * when a column has a value in some rows and not in others (VALUES writes `DEFAULT` per cell),
- * or has a type `unnest` cannot carry as is, or the chunk is small (UNNEST_MIN_ROWS); a column
+ * or has a type `unnest` cannot carry as is, or the chunk is small (insertsByUnnest); a column
  * no row has is left out (its default).
  */
 function unnestStatement<T extends ObjectLiteral>(
@@ -191,7 +191,8 @@ function unnestStatement<T extends ObjectLiteral>(
   columns: readonly ColumnMetadata[],
   chunk: readonly T[],
 ): InsertStatement | null {
-  if (chunk.length < UNNEST_MIN_ROWS) return null;
+  // Only PostgreSQL comes here (canInsertByHand).
+  if (!insertsByUnnest('postgres', chunk.length)) return null;
   const names: string[] = [];
   const arrays: string[] = [];
   const values: unknown[] = [];

@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { InstancePk, JsonObject, SignalType } from './cqrs-message';
-import { Dialect, SqlParameters, UNNEST_MIN_ROWS } from './sql-values';
+import { Dialect, insertsByUnnest, SqlParameters } from './sql-values';
 import { OUTBOX_PARTITIONS, TABLES } from './sync.constants';
 import { activeTracing } from '../tracing/tracing';
 
@@ -64,17 +64,16 @@ export async function insertOutboxRows(
   manager: EntityManager,
   messages: readonly OutboxMessage[],
 ): Promise<void> {
-  const isPostgres = manager.connection.options.type === 'postgres';
+  const dialect: Dialect = manager.connection.options.type === 'postgres' ? 'postgres' : 'sqlite';
   // Explicit, not the column default: SQLite's CURRENT_TIMESTAMP has no milliseconds (relay lag).
   const now = new Date();
   // One context for the whole transaction: the span that made these changes.
   const traceContext = activeTracing()?.activeTraceparent() ?? null;
   for (let start = 0; start < messages.length; start += INSERT_CHUNK) {
     const chunk = messages.slice(start, start + INSERT_CHUNK);
-    const byUnnest = isPostgres && chunk.length >= UNNEST_MIN_ROWS;
-    const [sql, values] = byUnnest
+    const [sql, values] = insertsByUnnest(dialect, chunk.length)
       ? unnestInsert(chunk, now, traceContext)
-      : valuesInsert(chunk, now, traceContext, isPostgres ? 'postgres' : 'sqlite');
+      : valuesInsert(chunk, now, traceContext, dialect);
     await manager.query(`INSERT INTO ${TABLES.outbox} (${COLUMNS}) ${sql}`, values);
   }
 }

@@ -1,7 +1,7 @@
 import { EntityManager, FindOptionsWhere, In } from 'typeorm';
 import { SignalType } from './cqrs-message';
 import { ResolvedReplica } from './replica.resolved';
-import { Dialect, SqlParameters, UNNEST_MIN_ROWS } from './sql-values';
+import { Dialect, insertsByUnnest, SqlParameters } from './sql-values';
 import { TABLES } from './sync.constants';
 import { SyncedColumns } from './synced-columns';
 
@@ -114,10 +114,9 @@ async function recordInInbox(
   const toRecord = entries.filter((entry) => entry.inbox !== null);
   if (toRecord.length === 0) return recorded;
   const now = new Date();
-  const [sql, values] =
-    dialect === 'postgres' && toRecord.length >= UNNEST_MIN_ROWS
-      ? inboxUnnest(toRecord, now)
-      : inboxValues(toRecord, now, dialect);
+  const [sql, values] = insertsByUnnest(dialect, toRecord.length)
+    ? inboxUnnest(toRecord, now)
+    : inboxValues(toRecord, now, dialect);
   const rows = await manager.query<{ cqrs_id: string; instance_pk: string }[]>(
     `INSERT INTO ${TABLES.inbox} (cqrs_id, instance_pk, signal_type, cqrs_revision, applied_at)
      ${sql} ON CONFLICT DO NOTHING RETURNING cqrs_id, instance_pk`,

@@ -46,4 +46,12 @@ function toSqlite(value: unknown): unknown {
  * rows about the same, a hundred 67–83 µs per row by VALUES against 50–62 by unnest (measured
  * here, alternated runs of the sync API's createMany).
  */
-export const UNNEST_MIN_ROWS = 10;
+const UNNEST_MIN_ROWS = 10;
+
+/**
+ * Whether a multi-row INSERT of `rows` rows goes by `unnest` (PostgreSQL, from UNNEST_MIN_ROWS
+ * rows) rather than a VALUES list: the one place the sync tables and entity inserts decide it.
+ */
+export function insertsByUnnest(dialect: Dialect, rows: number): boolean {
+  return dialect === 'postgres' && rows >= UNNEST_MIN_ROWS;
+}
