@@ -26,13 +26,23 @@ const pending: ((api: SwaggerApi) => void)[] = [];
 /** The properties given ApiProperty(Optional), known before Swagger is: PartialType needs them. */
 const documented = new WeakMap<object, Set<string | symbol>>();
 
-/** Every decorator recorded so far is applied before this resolves; later ones apply at once. */
+/**
+ * Every decorator recorded so far is applied before this resolves; later ones apply at once. An
+ * import that fails is not kept: the next call imports again, the recorded decorators still
+ * pending. (One that throws while being applied is a bug, not retried: the promise stays rejected.)
+ */
 export function loadSwagger(): Promise<SwaggerApi> {
-  loading ??= import('@nestjs/swagger').then((api) => {
-    for (const apply of pending.splice(0)) apply(api);
-    swagger = api;
-    return api;
-  });
+  loading ??= import('@nestjs/swagger').then(
+    (api) => {
+      for (const apply of pending.splice(0)) apply(api);
+      swagger = api;
+      return api;
+    },
+    (error: unknown) => {
+      loading = null;
+      throw error;
+    },
+  );
   return loading;
 }
 

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { INestApplication } from '@nestjs/common';
+import { type INestApplication, Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { OpenAPIObject, SwaggerCustomOptions } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -33,25 +33,50 @@ const SWAGGER_OPTIONS: SwaggerCustomOptions = {
 
 type Handler = (request: FastifyRequest, reply: FastifyReply) => unknown;
 
+const logger = new Logger('Swagger');
+
 /**
  * Swagger UI at /docs and the OpenAPI document at /docs-json (and -yaml). @nestjs/swagger is
  * loaded, and the document built, on the first request for one of them, not at start-up: the
  * package and the scan of every route and DTO are start-up time and memory that a service
  * nobody reads the docs of never needs. The routes are registered now, as SwaggerModule.setup
- * would, each handing its request to the handler that setup() gives it once loaded.
+ * would, each handing its request to the handler that setup() gives it once loaded. A load that
+ * fails is logged and forgotten: that request answers 500 and the next one loads again, rather
+ * than every request answering 500 until a restart. `load` is for tests.
  */
-export function setUpSwagger(app: NestFastifyApplication, settings: Settings): void {
+export function setUpSwagger(
+  app: NestFastifyApplication,
+  settings: Settings,
+  load: () => Promise<Map<string, Handler>> = () => swaggerHandlers(app, settings),
+): void {
   const adapter = app.getHttpAdapter();
-  let handlers: Promise<Map<string, Handler>> | null = null;
+  const handlers = keptOnceLoaded(load, (error) => {
+    const message = `Swagger did not load, the next request for /docs tries again: ${String(error)}`;
+    if (error instanceof Error && error.stack) logger.error(message, error.stack);
+    else logger.error(message);
+  });
   for (const path of SWAGGER_ROUTES) {
     // With ignoreTrailingSlash, '/docs/' is the route '/docs' (whose handler serves both).
     if (path.endsWith('/')) continue;
-    adapter.get(path, async (request: FastifyRequest, reply: FastifyReply) => {
-      handlers ??= swaggerHandlers(app, settings);
-      return (await handlers).get(path)!(request, reply);
-    });
+    adapter.get(path, async (request: FastifyRequest, reply: FastifyReply) =>
+      (await handlers()).get(path)!(request, reply),
+    );
   }
   serveSwaggerUiFiles(app);
+}
+
+/**
+ * `load` on the first call, its result shared by the calls after (and by those that came while
+ * it ran). A failure is reported once, however many calls were waiting for it, and not kept.
+ */
+function keptOnceLoaded<T>(load: () => Promise<T>, onFailure: (error: unknown) => void): () => Promise<T> {
+  let loaded: Promise<T> | null = null;
+  return () =>
+    (loaded ??= new Promise<T>((resolve) => resolve(load())).catch((error: unknown) => {
+      loaded = null;
+      onFailure(error);
+      throw error;
+    }));
 }
 
 /** What SwaggerModule.setup registers, captured instead of registered (the routes exist already). */
