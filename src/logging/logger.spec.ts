@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { Writable } from 'node:stream';
+import { Logger } from '@nestjs/common';
 import { createRootLogger, PinoLoggerService } from './logger';
 
 function capture(): { stream: Writable; lines: () => Record<string, unknown>[] } {
@@ -95,6 +96,28 @@ describe(PinoLoggerService.name, () => {
     expect(info).toMatchObject({ level: 'info', context: 'RouterExplorer', msg: 'mapped a route' });
     expect(error).toMatchObject({ level: 'error', context: 'Bus', msg: 'boom', err: { message: 'boom' } });
     expect((error.err as { stack: string }).stack).toContain('Error: boom');
+  });
+
+  it("keeps the message of a Nest Logger's `(fields, message)` call beside its fields and context", () => {
+    const { stream, lines } = capture();
+    Logger.overrideLogger(new PinoLoggerService(createRootLogger(settings, stream)));
+    try {
+      new Logger('HTTP').error({ reqId: 'r-1', url: '/api/items' }, 'unhandled error');
+      new Logger('HTTP').warn({ reqId: 'r-2' }, 'database unavailable: answered 503');
+      new Logger('HTTP').log({ reqId: 'r-3' });
+    } finally {
+      Logger.overrideLogger(true);
+    }
+    expect(lines()).toEqual([
+      expect.objectContaining({ level: 'error', context: 'HTTP', reqId: 'r-1', msg: 'unhandled error' }),
+      expect.objectContaining({
+        level: 'warn',
+        context: 'HTTP',
+        reqId: 'r-2',
+        msg: 'database unavailable: answered 503',
+      }),
+      expect.objectContaining({ level: 'info', context: 'HTTP', reqId: 'r-3' }),
+    ]);
   });
 });
 

@@ -115,16 +115,23 @@ export class PinoLoggerService implements LoggerService {
     this.write('fatal', message, rest);
   }
 
-  /** Nest passes `(message, context)` or `(message, stack, context)`; the last string is the context. */
+  /**
+   * Nest passes `(message, context)` or `(message, stack, context)`; the last string is the
+   * context. A string after an object is the line's message, as in pino's `(fields, message)`:
+   * `new Logger('HTTP').error({ err, reqId }, 'unhandled error')` reaches here as
+   * `({ err, reqId }, 'unhandled error', 'HTTP')`.
+   */
   private write(level: pino.Level, message: unknown, rest: unknown[]): void {
     if (!this.logger.isLevelEnabled(level)) return;
     const context = typeof rest[rest.length - 1] === 'string' ? (rest[rest.length - 1] as string) : undefined;
-    const stack = rest.length === 2 && typeof rest[0] === 'string' ? rest[0] : undefined;
+    const text = rest.length === 2 && typeof rest[0] === 'string' ? rest[0] : undefined;
     if (message instanceof Error) {
       this.logger[level]({ context, err: message }, message.message);
     } else if (typeof message === 'object' && message !== null) {
-      this.logger[level]({ context, ...message });
+      if (text === undefined) this.logger[level]({ context, ...message });
+      else this.logger[level]({ context, ...message }, text);
     } else {
+      const stack = text;
       this.logger[level]({ context, ...(stack ? { stack } : {}) }, String(message));
     }
   }
