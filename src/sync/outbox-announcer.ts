@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { DataSource, QueryRunner } from 'typeorm';
 import { describeError } from '../bus/bus.errors';
@@ -20,6 +21,12 @@ const WARN_EVERY_MS = 60_000;
  * it made a single-row write take 77 ms at the median instead of 25 (same bench, loaded machine).
  */
 export class OutboxAnnouncer {
+  /**
+   * The NOTIFY's payload: the relay of the process that sent it has been woken in-process
+   * already (SyncTransactions.onCommitted) and ignores its own, which otherwise woke a second
+   * lane into an empty pass after every local commit.
+   */
+  readonly senderId = randomUUID();
   private readonly logger = new Logger('OutboxAnnouncer');
   private current: Promise<void> | null = null;
   private next: Promise<void> | null = null;
@@ -49,7 +56,7 @@ export class OutboxAnnouncer {
     if (!this.dataSource.isInitialized) return;
     try {
       const query = 'SELECT pg_notify($1, $2)';
-      const parameters = [OUTBOX_NOTIFY_CHANNEL, ''];
+      const parameters = [OUTBOX_NOTIFY_CHANNEL, this.senderId];
       await (runner && !runner.isReleased
         ? runner.query(query, parameters)
         : this.dataSource.query(query, parameters));

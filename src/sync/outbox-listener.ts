@@ -18,7 +18,8 @@ export class OutboxListener {
 
   constructor(
     private readonly url: string,
-    private readonly onNotify: () => void,
+    /** `senderId`: the NOTIFY's payload (OutboxAnnouncer.senderId); none for the catch-up call. */
+    private readonly onNotify: (senderId?: string) => void,
   ) {}
 
   async start(): Promise<void> {
@@ -40,7 +41,7 @@ export class OutboxListener {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { Client: PgClient } = require('pg') as typeof import('pg');
     const client: Client = new PgClient({ connectionString: this.url, connectionTimeoutMillis: 5_000 });
-    client.on('notification', () => this.onNotify());
+    client.on('notification', (message) => this.onNotify(message.payload));
     client.on('error', (error) => this.lost(client, error));
     client.on('end', () => this.lost(client));
     this.client = client;

@@ -41,6 +41,11 @@ export class SyncTransactions {
     });
   }
 
+  /** The payload of this process's outbox NOTIFYs (null on SQLite, which sends none). */
+  get notifySenderId(): string | null {
+    return this.announcer?.senderId ?? null;
+  }
+
   get dialect(): 'postgres' | 'sqlite' {
     return this.isPostgres ? 'postgres' : 'sqlite';
   }

@@ -56,6 +56,7 @@ class SyncLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown
     private readonly registry: SyncRegistry,
     private readonly relay: OutboxRelay,
     private readonly bus: BusClient,
+    private readonly transactions: SyncTransactions,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -63,7 +64,11 @@ class SyncLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown
     await this.bus.declareExchange(CQRS_EXCHANGE);
     const { database } = this.settings;
     if (database.type === 'postgres') {
-      this.listener = new OutboxListener(database.url, () => this.relay.wake());
+      // This process's own commits woke the relay in-process already (SyncTransactions).
+      const ownId = this.transactions.notifySenderId;
+      this.listener = new OutboxListener(database.url, (senderId) => {
+        if (senderId !== ownId) this.relay.wake();
+      });
       await this.listener.start();
     }
     this.relay.start();
@@ -147,9 +152,14 @@ export class SyncModule {
       PruneSyncJob,
       {
         provide: SyncLifecycle,
-        inject: [SETTINGS, SyncRegistry, OutboxRelay, BUS_CLIENT],
-        useFactory: (s: Settings, registry: SyncRegistry, relay: OutboxRelay, bus: BusClient) =>
-          new SyncLifecycle(s, registry, relay, bus),
+        inject: [SETTINGS, SyncRegistry, OutboxRelay, BUS_CLIENT, SyncTransactions],
+        useFactory: (
+          s: Settings,
+          registry: SyncRegistry,
+          relay: OutboxRelay,
+          bus: BusClient,
+          transactions: SyncTransactions,
+        ) => new SyncLifecycle(s, registry, relay, bus, transactions),
       },
     ];
     return {
