@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import { Item } from '../../src/items/item.entity';
 import { MasterRepository } from '../../src/sync/master-repository';
 import { OutboxRelay } from '../../src/sync/outbox-relay.service';
 import { masterRepositoryToken } from '../../src/sync/sync.module';
 import { requireBroker, TEST_AMQP_URL, uniqueName, waitFor } from '../support/broker';
-import { POSTGRES_SERVER_URL, POSTGRES_URL_VARIABLE } from '../support/database';
+import { createScratchDatabase, POSTGRES_URL_VARIABLE } from '../support/database';
 import { CqrsProbe } from '../support/sync-testbed';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -38,21 +37,16 @@ function countPasses(relay: OutboxRelay): { readonly count: number } {
  */
 describeBoth('data sync: relay wake-ups per commit (PostgreSQL)', () => {
   const probe = new CqrsProbe();
-  const databaseName = `test_relay_wakeups_${process.pid}_${Date.now()}`;
+  let database: Awaited<ReturnType<typeof createScratchDatabase>>;
   let writer: TestApp;
   let other: TestApp;
 
   beforeAll(async () => {
-    const admin = new Client({ connectionString: POSTGRES_SERVER_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE "${databaseName}"`);
-    await admin.end();
-    const parsed = new URL(POSTGRES_SERVER_URL);
-    parsed.pathname = `/${databaseName}`;
+    database = await createScratchDatabase('relay_wakeups');
     await probe.start(['item']);
     // No fallback poll during the test: every pass counted was woken by a commit.
     const env = {
-      DATABASE_URL: parsed.toString(),
+      DATABASE_URL: database.url,
       AMQP_URL: TEST_AMQP_URL,
       SERVICE_NAME: uniqueName('wakeups'),
       SYNC_RELAY_POLL: '1h',
@@ -64,10 +58,7 @@ describeBoth('data sync: relay wake-ups per commit (PostgreSQL)', () => {
     await writer?.close();
     await other?.close();
     await probe.close();
-    const admin = new Client({ connectionString: POSTGRES_SERVER_URL });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`);
-    await admin.end();
+    await database?.drop();
   });
 
   it('runs one pass in the writing process and one in another per single-change commit', async () => {

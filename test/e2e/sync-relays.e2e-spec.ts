@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import { Item } from '../../src/items/item.entity';
 import { MasterRepository } from '../../src/sync/master-repository';
 import { masterRepositoryToken } from '../../src/sync/sync.module';
 import { METRICS } from '../../src/sync/sync.constants';
 import { CqrsBody } from '../../src/sync/cqrs-message';
 import { requireBroker, TEST_AMQP_URL, uniqueName, waitFor } from '../support/broker';
-import { POSTGRES_SERVER_URL, POSTGRES_URL_VARIABLE } from '../support/database';
+import { createScratchDatabase, POSTGRES_URL_VARIABLE } from '../support/database';
 import { CqrsProbe, syncCounter } from '../support/sync-testbed';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -27,19 +26,13 @@ if (!hasPostgres && process.env.CI === 'true')
  */
 describeBoth('data sync: two relays on one PostgreSQL database', () => {
   const probe = new CqrsProbe();
-  const databaseName = `test_relays_${process.pid}_${Date.now()}`;
-  let url: string;
+  let database: Awaited<ReturnType<typeof createScratchDatabase>>;
   let first: TestApp;
   let second: TestApp;
 
   beforeAll(async () => {
-    const admin = new Client({ connectionString: POSTGRES_SERVER_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE "${databaseName}"`);
-    await admin.end();
-    const parsed = new URL(POSTGRES_SERVER_URL);
-    parsed.pathname = `/${databaseName}`;
-    url = parsed.toString();
+    database = await createScratchDatabase('relays');
+    const url = database.url;
     await probe.start(['item']);
     const service = uniqueName('relays');
     // Small batches so both relays take many turns.
@@ -51,10 +44,7 @@ describeBoth('data sync: two relays on one PostgreSQL database', () => {
     await first?.close();
     await second?.close();
     await probe.close();
-    const admin = new Client({ connectionString: POSTGRES_SERVER_URL });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`);
-    await admin.end();
+    await database?.drop();
   });
 
   it('publishes every revision of every instance exactly once and in order, from both relays', async () => {
