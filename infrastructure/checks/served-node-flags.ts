@@ -31,6 +31,7 @@ export function servedNodeFlags(): string[] {
 export function entrypointServeFlags(): string[] {
   const entrypoint = readFileSync(join(ROOT, 'infrastructure', 'docker', 'entrypoint.sh'), 'utf8');
   const start = entrypoint.indexOf('  serve)');
+  if (start === -1) throw new Error('entrypoint.sh: no `serve)` branch in its case statement');
   const serve = entrypoint.slice(start, entrypoint.indexOf(';;', start));
   if (!/exec node \/app\/dist\/main\.js/.test(serve))
     throw new Error('entrypoint.sh: serve does not exec node /app/dist/main.js');
