@@ -17,7 +17,7 @@
  *               first publish to the last apply (the replica's share, without writer and relay)
  *   reference:  raw amqplib publish of the same bodies (persistent, durable queue), confirms
  *               awaited every 500, measured in the same run, interleaved with the throughput rounds
- * Bounded: ROUNDS (default 3) × EVENTS (default 20 000), 10 s of lag load, a 300 s overall limit.
+ * Bounded: ROUNDS (default 3) × EVENTS (default 20 000), two lag runs of 10 s, a 300 s overall limit.
  * Run: `node -r @swc-node/register bench/sync.bench.ts` after `npm run build`, or `npm run bench`.
  * Writes bench-results/sync.json. BENCH_CPU_PROF=<dir> writes each service's V8 CPU profile there.
  */
