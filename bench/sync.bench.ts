@@ -33,7 +33,7 @@ import { servedNodeFlags } from '../infrastructure/checks/served-node-flags';
 import { generateRsaKeyPair } from '../src/auth/rsa-keys';
 import { User } from '../src/auth/user.entity';
 import { dataSourceOptions } from '../src/database/data-source';
-import { encodeCqrsBody } from '../src/sync/cqrs-message';
+import { encodeCqrsBody, formatExpires, formatPythonDatetime } from '../src/sync/cqrs-message';
 import { MasterRepository } from '../src/sync/master-repository';
 import { SyncRegistry } from '../src/sync/sync.registry';
 import { SyncTransactions } from '../src/sync/sync-transactions';
@@ -367,23 +367,25 @@ async function replicaRound(vhost: PrivateVhost, replica: Client, round: number)
 /** A `user` SAVE as the master sends it (the size the raw reference publishes). */
 function sampleBody(username = 'tp1-abcdef-12345'): Buffer {
   const id = randomUUID();
+  const now = new Date();
   return encodeCqrsBody({
     signal_type: 'SAVE',
     cqrs_id: 'user',
     instance_data: {
       id,
       cqrs_revision: 0,
-      cqrs_updated: '2026-12-01 12:00:00.123000+00:00',
+      cqrs_updated: formatPythonDatetime(now),
       username,
       is_active: true,
       roles: ['reader'],
-      date_joined: '2026-12-01 12:00:00.123000+00:00',
+      date_joined: formatPythonDatetime(now),
     },
     previous_data: { is_active: null, roles: null },
     instance_pk: id,
     correlation_id: null,
     retries: 0,
-    expires: '2026-12-02T12:00:00+00:00',
+    // A day ahead, as a master's default TTL sets it: a fixed date would park every event once past.
+    expires: formatExpires(new Date(now.getTime() + 86_400_000)),
     meta: {},
   });
 }
