@@ -86,6 +86,15 @@ export async function benchTargets(
       isNestBaseline: true,
     },
     {
+      // A floor for the goals: what one request log line (the service's default) costs Nest itself.
+      name: 'Nest + Fastify adapter, one pino log line per request',
+      script: 'servers/nest-minimal.ts',
+      args: ['fastify-logged'],
+      path: '/hello',
+      headers: bearer,
+      isLoggingFloor: true,
+    },
+    {
       name: 'Nest + Express adapter',
       script: 'servers/nest-minimal.ts',
       args: ['express'],

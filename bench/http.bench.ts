@@ -36,6 +36,8 @@ export interface Target {
   goalVsNest?: number;
   /** The bare Nest app the goals are ratios of. */
   isNestBaseline?: boolean;
+  /** Bare Nest plus one request log line: how close to bare Nest a service that logs requests can get. */
+  isLoggingFloor?: boolean;
   /** The service as it ships, whose cold start and idle RSS have goals of their own. */
   isService?: boolean;
   /** Node flags of the process (the service's: those it ships with, servedNodeFlags()). */
@@ -230,6 +232,13 @@ export async function runHttpBench(): Promise<boolean> {
     met &&= isMet;
     console.log(
       `| ${server.target.name} | ${Math.round(rps)} | ${(rps / fastify).toFixed(2)} | ${(rps / nest).toFixed(2)} | ${goal === undefined ? '' : `≥ ${goal.toFixed(2)} ${verdict(isMet)}`} | ${median(server.cpuPerRequest).toFixed(1)} µs | ${server.coldStartMs} ms | ${server.idleRssMiB} MiB | ${server.loadRssMiB} MiB |`,
+    );
+  }
+  const floor = servers.find((server) => server.target.isLoggingFloor);
+  if (floor) {
+    const extra = median(floor.cpuPerRequest) - median(nestServer.cpuPerRequest);
+    console.log(
+      `\none request log line costs bare Nest ${extra.toFixed(1)} µs of CPU per request: logged, it reaches ${(median(floor.results) / nest).toFixed(2)} of its own rate, the ceiling for a service that logs every request`,
     );
   }
   const traced = servers.filter((server) => server.target.cpuVs);
