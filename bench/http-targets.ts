@@ -95,6 +95,17 @@ export async function benchTargets(
       isLoggingFloor: true,
     },
     {
+      // A floor for the tracing goal: what one exported OpenTelemetry span per request costs Nest.
+      name: 'Nest + Fastify adapter, one OpenTelemetry span per request, exported',
+      script: 'servers/nest-minimal.ts',
+      args: ['fastify-traced'],
+      path: '/hello',
+      headers: bearer,
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl },
+      cpuVs: { target: 'Nest + Fastify adapter' },
+      isTracingFloor: true,
+    },
+    {
       name: 'Nest + Express adapter',
       script: 'servers/nest-minimal.ts',
       args: ['express'],

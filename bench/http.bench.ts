@@ -38,6 +38,8 @@ export interface Target {
   isNestBaseline?: boolean;
   /** Bare Nest plus one request log line: how close to bare Nest a service that logs requests can get. */
   isLoggingFloor?: boolean;
+  /** Bare Nest plus one exported span per request: the least a recorded request can cost more. */
+  isTracingFloor?: boolean;
   /** The service as it ships, whose cold start and idle RSS have goals of their own. */
   isService?: boolean;
   /** Node flags of the process (the service's: those it ships with, servedNodeFlags()). */
@@ -246,6 +248,16 @@ export async function runHttpBench(): Promise<boolean> {
     console.log(
       `\ntracing's cost (CPU per request, same run; the sink took ${sink.exports()} OTLP exports):`,
     );
+  const tracingFloor = servers.find((server) => server.target.isTracingFloor);
+  const untraced = servers.find((server) => server.target.cpuVs && !server.target.isTracingFloor);
+  const untracedBase = servers.find((server) => server.target.name === untraced?.target.cpuVs?.target);
+  if (tracingFloor && untracedBase) {
+    const span = median(tracingFloor.cpuPerRequest) - median(nestServer.cpuPerRequest);
+    const base = median(untracedBase.cpuPerRequest);
+    console.log(
+      `  one exported span costs bare Nest ${span.toFixed(1)} µs of CPU per request: added to the untraced /api/me (${base.toFixed(1)} µs), that alone is ${((base + span) / base).toFixed(2)}×, the least tracing every request can cost`,
+    );
+  }
   for (const server of traced) {
     const { target: name, goal } = server.target.cpuVs!;
     const base = servers.find((other) => other.target.name === name);

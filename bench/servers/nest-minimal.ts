@@ -1,7 +1,12 @@
 // Nest with one controller on either adapter: isolates what the adapter costs. `fastify-logged`:
 // the Fastify adapter with Fastify's own pino logger writing one JSON line per finished request
-// to stdout (pino's defaults), which is what request logging alone costs Nest.
+// to stdout (pino's defaults), which is what request logging alone costs Nest. `fastify-traced`:
+// the Fastify adapter with OpenTelemetry's SDK recording one server span per request, batched and
+// exported over OTLP (OTEL_EXPORTER_OTLP_ENDPOINT), which is what tracing alone costs Nest.
 import 'reflect-metadata';
+import { context, Span, SpanKind, trace } from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { Controller, Get, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
@@ -26,7 +31,9 @@ async function main(): Promise<void> {
       ? new ExpressAdapter()
       : mode === 'fastify-logged'
         ? loggedFastifyAdapter()
-        : new FastifyAdapter();
+        : mode === 'fastify-traced'
+          ? tracedFastifyAdapter()
+          : new FastifyAdapter();
   const app = await NestFactory.create(HelloModule, adapter, { logger: false });
   await app.listen(Number(process.argv[2]), '127.0.0.1');
   process.send?.('ready');
@@ -46,6 +53,32 @@ function loggedFastifyAdapter(): FastifyAdapter {
       },
       'request completed',
     );
+    done();
+  });
+  return adapter;
+}
+
+function tracedFastifyAdapter(): FastifyAdapter {
+  const provider = new NodeTracerProvider({
+    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())],
+  });
+  provider.register();
+  const tracer = trace.getTracer('bare-nest');
+  const adapter = new FastifyAdapter();
+  const fastify = adapter.getInstance();
+  const spans = new WeakMap<object, Span>();
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    const span = tracer.startSpan(`${request.method} ${request.routeOptions.url}`, {
+      kind: SpanKind.SERVER,
+      attributes: { 'http.request.method': request.method, 'url.path': request.url },
+    });
+    spans.set(request, span);
+    context.with(trace.setSpan(context.active(), span), done);
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const span = spans.get(request);
+    span?.setAttribute('http.response.status_code', reply.statusCode);
+    span?.end();
     done();
   });
   return adapter;
