@@ -1,4 +1,5 @@
 import Fastify from 'fastify';
+import { IncomingMessage, request as httpRequest } from 'node:http';
 import { registerRequestTimeout } from './request-timeout';
 
 describe(registerRequestTimeout.name, () => {
@@ -36,6 +37,50 @@ describe(registerRequestTimeout.name, () => {
     expect(answers.map((answer) => answer.status)).toEqual([503, 503, 503]);
     // Never early (a sweep may come up to its interval late, never before the deadline).
     for (const answer of answers) expect(answer.waited).toBeGreaterThanOrEqual(95);
+  });
+
+  it('adds no per-request listener (an onRequestAbort hook would add a close listener to each)', async () => {
+    const closeListeners = async (withTimeout: boolean): Promise<number> => {
+      const server = Fastify();
+      if (withTimeout) registerRequestTimeout(server, 100);
+      let raw: IncomingMessage | undefined;
+      server.get('/listeners', (request) => {
+        raw = request.raw;
+        return 'ok';
+      });
+      await server.inject({ method: 'GET', url: '/listeners' });
+      await server.close();
+      // Counted once the request is over: Fastify adds that listener after the onRequest hooks.
+      return raw!.listenerCount('close');
+    };
+    expect(await closeListeners(true)).toBe(await closeListeners(false));
+  });
+
+  it('drops the request of a client that hung up, at its deadline, without answering it', async () => {
+    const server = Fastify();
+    registerRequestTimeout(server, 100);
+    let handlerDone: () => void = () => undefined;
+    const handled = new Promise<void>((resolve) => (handlerDone = resolve));
+    server.get('/hangs', async () => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      handlerDone();
+      return 'late';
+    });
+    server.get('/quick', () => 'ok');
+    const address = await server.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const sent = httpRequest(`${address}/hangs`);
+      sent.on('error', () => undefined);
+      sent.end();
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      sent.destroy();
+      // The deadline passes (the sweep finds the socket destroyed), then the handler finishes.
+      await handled;
+      const response = await fetch(`${address}/quick`);
+      expect(await response.text()).toBe('ok');
+    } finally {
+      await server.close();
+    }
   });
 
   it('leaves a request that answers in time alone', async () => {

@@ -47,13 +47,13 @@ export function registerRequestTimeout(fastify: FastifyInstance, timeoutMs: numb
     inFlight.set(request, { reply, deadline: performance.now() + timeoutMs });
     done();
   });
-  const forget = (request: FastifyRequest, _reply: unknown, done: () => void): void => {
+  fastify.addHook('onResponse', (request, _reply, done) => {
     inFlight.delete(request);
     done();
-  };
-  fastify.addHook('onResponse', forget);
-  // A client that hung up gets no answer; its entry goes now rather than at its deadline.
-  fastify.addHook('onRequestAbort', (request, done) => forget(request, null, done));
+  });
+  // No onRequestAbort hook: with one registered, Fastify adds a 'close' listener to every
+  // request. The entry of a client that hung up goes at its deadline instead; the sweep sees
+  // its destroyed socket and answers nothing.
 }
 
 function answerTimedOut(request: FastifyRequest, reply: FastifyReply, timeoutMs: number): void {
