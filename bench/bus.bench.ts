@@ -22,6 +22,8 @@ const EXCHANGE = `bench-${RUN}`;
 const PAYLOAD = { id: 0, text: 'x'.repeat(280) }; // ~300 bytes as JSON, like perf-reference.md
 const ROUTING_KEY = 'bench.tick';
 const metrics = new BusMetrics(null);
+/** The issue's goal (observability and performance): publishing costs at most 10 % of raw amqplib's rate. */
+const PUBLISH_GOAL = 0.9;
 
 function checkDeadline(): void {
   if (Date.now() > DEADLINE) throw new Error('benchmark exceeded its 120 s limit');
@@ -164,7 +166,7 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-/** Runs the bounded benchmark, prints its table, and tells whether the publish goal (>= 0.5 x raw) is met. */
+/** Runs the bounded benchmark, prints its table, and tells whether the publish goal is met. */
 export async function runBusBench(): Promise<boolean> {
   DEADLINE = Date.now() + 120_000;
   const admin = await connect(URL);
@@ -221,9 +223,9 @@ export async function runBusBench(): Promise<boolean> {
   console.log(row('consume + ack, prefetch 50', results.rawConsume, results.busConsume));
   console.log(`\nper round: ${JSON.stringify(results)}`);
   const publishRatio = median(results.busPublish) / median(results.rawPublish);
-  const isMet = publishRatio >= 0.5;
+  const isMet = publishRatio >= PUBLISH_GOAL;
   console.log(
-    `publish target: ours >= 0.50 x raw: ${isMet ? 'met' : 'NOT met'} (${publishRatio.toFixed(2)})`,
+    `publish goal: ours >= ${PUBLISH_GOAL.toFixed(2)} x raw: ${isMet ? 'met' : 'MISSED'} (${publishRatio.toFixed(2)})`,
   );
   return isMet;
 }
