@@ -131,8 +131,8 @@ export class PinoLoggerService implements LoggerService {
       if (text === undefined) this.logger[level]({ context, ...message });
       else this.logger[level]({ context, ...message }, text);
     } else {
-      const stack = text;
-      this.logger[level]({ context, ...(stack ? { stack } : {}) }, String(message));
+      // `(message, stack, context)`: Nest's error() with a stack trace.
+      this.logger[level]({ context, ...(text ? { stack: text } : {}) }, String(message));
     }
   }
 }
