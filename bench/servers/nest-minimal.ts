@@ -4,9 +4,7 @@
 // the Fastify adapter with OpenTelemetry's SDK recording one server span per request, batched and
 // exported over OTLP (OTEL_EXPORTER_OTLP_ENDPOINT), which is what tracing alone costs Nest.
 import 'reflect-metadata';
-import { context, Span, SpanKind, trace } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import type { Span } from '@opentelemetry/api';
 import { Controller, Get, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
@@ -32,12 +30,13 @@ async function main(): Promise<void> {
       : mode === 'fastify-logged'
         ? loggedFastifyAdapter()
         : mode === 'fastify-traced'
-          ? tracedFastifyAdapter()
+          ? await tracedFastifyAdapter()
           : new FastifyAdapter();
   const app = await NestFactory.create(HelloModule, adapter, { logger: false });
   await app.listen(Number(process.argv[2]), '127.0.0.1');
   process.send?.('ready');
 }
+
 function loggedFastifyAdapter(): FastifyAdapter {
   const adapter = new FastifyAdapter({
     logger: { level: 'info' },
@@ -58,7 +57,11 @@ function loggedFastifyAdapter(): FastifyAdapter {
   return adapter;
 }
 
-function tracedFastifyAdapter(): FastifyAdapter {
+/** OpenTelemetry is loaded only in this mode: the bare baseline's cold start and RSS stay its own. */
+async function tracedFastifyAdapter(): Promise<FastifyAdapter> {
+  const { context, SpanKind, trace } = await import('@opentelemetry/api');
+  const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-proto');
+  const { BatchSpanProcessor, NodeTracerProvider } = await import('@opentelemetry/sdk-trace-node');
   const provider = new NodeTracerProvider({
     spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())],
   });
