@@ -121,7 +121,7 @@ describe(PinoLoggerService.name, () => {
   });
 });
 
-describe('stdout, written asynchronously', () => {
+describe('stdout, written in blocks', () => {
   // The lines a process logs right before it exits (a settings error, a crash, process.exit in a
   // CLI) must still reach the log collector: pino flushes its buffer on exit.
   const exitingScript = (exit: string): string => `

@@ -13,14 +13,41 @@ const QUERY_ERROR_PATHS = [
 
 /**
  * Log lines are written to stdout in blocks: a line joins a buffer that is written once it holds
- * LOG_BLOCK_BYTES, or at the latest after LOG_FLUSH_MS (sonic-boom's own timer), and on exit
- * (pino flushes it synchronously: process.exit, an uncaught exception, the SIGTERM shutdown).
- * An asynchronous write per line costs a thread-pool round trip each, which under load was a
- * large share of a request's CPU; a SIGKILL loses at most the last LOG_FLUSH_MS of lines.
+ * LOG_BLOCK_BYTES, or at the latest after LOG_FLUSH_MS (sonic-boom's own timer), and on exit.
+ * A write per line costs a system call each (or, written asynchronously, a thread-pool round trip
+ * each), which under load was a large share of a request's CPU; a SIGKILL loses at most the last
+ * LOG_FLUSH_MS of lines.
+ *
+ * The block writes are synchronous: an asynchronous write still in the thread pool when the process
+ * exits can land after the lines flushed on exit, or not at all (pinojs/sonic-boom#101), and a
+ * crash's last lines are the ones that matter. A full pipe (a stalled log collector) then blocks
+ * the process, as console.log and pino's default destination do, instead of growing a buffer.
  */
 const LOG_BLOCK_BYTES = 8192;
 const LOG_FLUSH_MS = 100;
-const STDOUT_BUFFERING = { dest: 1, sync: false, minLength: LOG_BLOCK_BYTES, periodicFlush: LOG_FLUSH_MS };
+const STDOUT_BUFFERING = { dest: 1, sync: true, minLength: LOG_BLOCK_BYTES, periodicFlush: LOG_FLUSH_MS };
+
+let stdoutDestination: ReturnType<typeof pino.destination> | undefined;
+
+/**
+ * One buffer for the process's stdout, whatever the number of root loggers (two buffers on one
+ * file descriptor would interleave their blocks out of order). pino flushes a destination on exit
+ * only when it is asynchronous, so this one flushes itself: the exit event comes after
+ * process.exit, an uncaught exception, the SIGTERM shutdown and an empty event loop alike.
+ */
+function bufferedStdout(): ReturnType<typeof pino.destination> {
+  if (stdoutDestination) return stdoutDestination;
+  const destination = pino.destination(STDOUT_BUFFERING);
+  process.once('exit', () => {
+    try {
+      destination.flushSync();
+    } catch {
+      // Closed or broken stdout (EPIPE): nothing can be written any more.
+    }
+  });
+  stdoutDestination = destination;
+  return destination;
+}
 
 /**
  * JSON lines in production (what log collectors parse); colourised single lines in DEBUG
@@ -67,7 +94,7 @@ export function createRootLogger(
     formatters: { level: (label) => ({ level: label }) },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
-  return pino(jsonOptions, destination ?? pino.destination(STDOUT_BUFFERING));
+  return pino(jsonOptions, destination ?? bufferedStdout());
 }
 
 /**
