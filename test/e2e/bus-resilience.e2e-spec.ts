@@ -15,7 +15,7 @@ import { BrokerDownError, BusReadinessCheck } from '../../src/bus/bus.readiness-
 import { loadSettings } from '../../src/settings/load-settings';
 import {
   ensureBrokerStarted,
-  queueExists,
+  queueConsumers,
   rabbitmqctl,
   requireBroker,
   sleep,
@@ -181,7 +181,13 @@ describeBroker('bus on RabbitMQ', () => {
       const channel = await connection.createChannel();
       await channel.deleteQueue(service.settings.bus.queue);
     });
-    await waitFor('the queue to be back', async () => await queueExists(service.settings.bus.queue), 30_000);
+    // The consumer comes back last, after the queue's bindings: a message published as soon as
+    // the queue exists could find no binding yet and be dropped by the exchange.
+    await waitFor(
+      'the queue to be back with its consumer',
+      async () => ((await queueConsumers(service.settings.bus.queue)) ?? 0) > 0,
+      30_000,
+    );
     await service.client.publishEvent('stream.tick', { seq: 7 });
     await waitFor(
       'a message into the re-declared queue',

@@ -99,13 +99,14 @@ export async function queueDepth(queue: string): Promise<number> {
   });
 }
 
-export async function queueExists(queue: string): Promise<boolean> {
+/** How many consumers the queue has, or null when it does not exist. */
+export async function queueConsumers(queue: string): Promise<number | null> {
   return withAdminConnection(async (connection) => {
     const channel = await connection.createChannel();
     channel.on('error', () => undefined);
     return channel.checkQueue(queue).then(
-      () => true,
-      () => false,
+      (state) => state.consumerCount,
+      () => null,
     );
   });
 }
