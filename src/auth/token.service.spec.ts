@@ -106,6 +106,20 @@ describe(TokenService.name, () => {
     keyFor.mockRestore();
   });
 
+  it('never answers from the cache for a token that only shares a cached signature', async () => {
+    const { token } = await tokens.issue({ ...subject, roles: ['viewer'] }, 'access');
+    await tokens.verifyAccess(token);
+    // The cached token's signature on a payload that claims more: same cache key, other token.
+    const [header, payload, signature] = token.split('.');
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
+    const elevated = Buffer.from(JSON.stringify({ ...claims, roles: ['admin'] })).toString('base64url');
+    const pasted = `${header}.${elevated}.${signature}`;
+    expect(tokens.cachedAccess(pasted)).toBeUndefined();
+    await expect(tokens.verifyAccess(pasted)).rejects.toThrow('invalid signature');
+    // The genuine token keeps its entry.
+    expect(tokens.cachedAccess(token)).toMatchObject({ roles: ['viewer'] });
+  });
+
   it('does not cache a token that is only valid thanks to the leeway', async () => {
     const now = Math.floor(Date.now() / 1000);
     const token = signValid(keys, { iat: now - 600, exp: now - 5 });

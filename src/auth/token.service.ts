@@ -15,7 +15,19 @@ export const SIGNING_ALGORITHM = 'RS256';
 const MAX_TOKEN_LENGTH = 8192;
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
+/**
+ * The verified-token cache is keyed by the signature's last characters, not the whole token: a
+ * Map hashes its string key on every lookup, and hashing the ~700 characters of a fresh header
+ * string cost ~1 µs per request. The entry keeps the whole token, compared on every hit, so a
+ * token that only shares the tail (a signature pasted onto another payload) is a miss and gets
+ * verified in full; it cannot evict the entry either, since only verified tokens are stored.
+ */
+const CACHE_KEY_CHARS = 32;
+const cacheKeyOf = (token: string): string => token.slice(-CACHE_KEY_CHARS);
+
 interface CachedCaller {
+  /** The whole token: the key is only its tail. */
+  readonly token: string;
   readonly user: AuthUser;
   readonly expiresAtMs: number;
   /** The key that verified it: a key dropped from the JWKS takes its tokens out of the cache. */
@@ -30,7 +42,7 @@ export interface IssuedToken {
 
 /**
  * Issues and verifies the service's JWTs. `verifyAccess` is what the guard calls on every
- * request: a successful verification is cached by the exact token string until the token's
+ * request: a successful verification is cached for the exact token string until the token's
  * `exp`, because an RS256 check costs about three bare Fastify requests.
  */
 @Injectable()
@@ -89,24 +101,26 @@ export class TokenService {
     const user = this.accessUser(payload);
     const expiresAtMs = (payload.exp as number) * 1000;
     // A token accepted only thanks to the leeway is not cached: the next request checks it again.
-    if (expiresAtMs > Date.now()) this.verified?.set(token, { user, expiresAtMs, kid });
+    if (expiresAtMs > Date.now()) this.verified?.set(cacheKeyOf(token), { token, user, expiresAtMs, kid });
     return user;
   }
 
   /** The caller of an access token verified earlier and not yet expired; synchronous, for the guard. */
   cachedAccess(token: string): AuthUser | undefined {
-    const entry = this.verified?.get(token);
-    if (entry === undefined) return undefined;
+    if (!this.verified) return undefined;
+    const key = cacheKeyOf(token);
+    const entry = this.verified.get(key);
+    if (entry === undefined || entry.token !== token) return undefined;
     if (entry.expiresAtMs > Date.now()) return entry.user;
-    this.verified!.delete(token);
+    this.verified.delete(key);
     return undefined;
   }
 
   /** Drops every cached verification of `userId`'s tokens (a scan: it happens on deactivation only). */
   forgetUser(userId: string): void {
     if (!this.verified) return;
-    for (const [token, entry] of this.verified.entries())
-      if (entry.user.userId === userId) this.verified.delete(token);
+    for (const [key, entry] of this.verified.entries())
+      if (entry.user.userId === userId) this.verified.delete(key);
   }
 
   /** Full verification of a token of the expected type (or either type when `type` is null). */
@@ -117,8 +131,7 @@ export class TokenService {
   /** Rare (a key rotated out of the JWKS), so a walk over the cache is fine. */
   private forgetTokensOf(kids: ReadonlySet<string>): void {
     if (!this.verified) return;
-    for (const [token, entry] of this.verified.entries())
-      if (kids.has(entry.kid)) this.verified.delete(token);
+    for (const [key, entry] of this.verified.entries()) if (kids.has(entry.kid)) this.verified.delete(key);
   }
 
   /** The caller named by the claims, read the way JWT_CLAIMS_PRESET says. */
