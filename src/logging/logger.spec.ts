@@ -52,6 +52,48 @@ describe(createRootLogger.name, () => {
     expect(written).not.toContain('hunter2');
   });
 
+  it('censors a password at the top of a line, one object down and in child bindings, and keeps the rest', () => {
+    class LoginForm {
+      constructor(
+        readonly username: string,
+        readonly password: string,
+      ) {}
+    }
+    const failure = Object.assign(new Error('login refused'), { password: 'hunter4' });
+    const { stream, lines } = capture();
+    const logger = createRootLogger(settings, stream);
+    logger.info({ password: 'hunter1', form: new LoginForm('alice', 'hunter2') }, 'login');
+    logger.child({ user: { name: 'bob', password: 'hunter3' } }).warn({ err: failure }, 'refused');
+    logger.info({ user: { name: 'carol' }, attempts: 3 }, 'untouched');
+    const written = JSON.stringify(lines());
+    expect(written).not.toMatch(/hunter/);
+    const [login, refused, untouched] = lines();
+    expect(login).toMatchObject({
+      password: '[redacted]',
+      form: { username: 'alice', password: '[redacted]' },
+    });
+    expect(refused).toMatchObject({
+      user: { name: 'bob', password: '[redacted]' },
+      err: { type: 'Error', message: 'login refused', password: '[redacted]' },
+    });
+    expect((refused.err as { stack: string }).stack).toContain('Error: login refused');
+    expect(untouched).toMatchObject({ user: { name: 'carol' }, attempts: 3, msg: 'untouched' });
+  });
+
+  it('gives every line the time it was written, to the millisecond', async () => {
+    const { stream, lines } = capture();
+    const logger = createRootLogger(settings, stream);
+    const before = Date.now();
+    logger.info('first');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    logger.info('second');
+    const after = Date.now();
+    const [first, second] = lines().map((line) => Date.parse(line.time as string));
+    expect(first).toBeGreaterThanOrEqual(before);
+    expect(second).toBeGreaterThanOrEqual(first + 5);
+    expect(second).toBeLessThanOrEqual(after);
+  });
+
   it("never writes a failed query's parameters or the row PostgreSQL quotes back when DEBUG is off", () => {
     const queryError = Object.assign(
       new Error('null value in column "username" violates not-null constraint'),

@@ -10,6 +10,7 @@ const QUERY_ERROR_PATHS = [
   'err.driverError.parameters',
   'err.driverError.detail',
 ];
+const CENSOR = '[redacted]';
 
 /**
  * Log lines are written to stdout in blocks: a line joins a buffer that is written once it holds
@@ -65,36 +66,102 @@ export function createRootLogger(
       paths: [
         'req.headers.authorization',
         'req.headers.cookie',
-        '*.password',
         // A failed query's parameters and the row PostgreSQL quotes back ("Failing row contains
         // ...") can hold a password hash; TypeORM puts both on QueryFailedError.
         ...(settings.debug ? [] : QUERY_ERROR_PATHS),
       ],
-      censor: '[redacted]',
+      censor: CENSOR,
     },
+    formatters: { log: withoutPasswords },
     mixin: logContext,
   };
   if (settings.debug && !destination && isInstalled('pino-pretty')) {
-    return pino({
-      ...options,
-      transport: {
-        target: 'pino-pretty',
-        options: {
-          translateTime: 'HH:MM:ss.l',
-          ignore: 'pid,hostname,service,context',
-          messageFormat: '{if context}{context}: {end}{msg}',
-          singleLine: true,
+    return censoringChildBindings(
+      pino({
+        ...options,
+        transport: {
+          target: 'pino-pretty',
+          options: {
+            translateTime: 'HH:MM:ss.l',
+            ignore: 'pid,hostname,service,context',
+            messageFormat: '{if context}{context}: {end}{msg}',
+            singleLine: true,
+          },
         },
-      },
-    });
+      }),
+    );
   }
   // Collectors (Loki, Cloud Logging, ELK) read a level name and an ISO time without a mapping.
   const jsonOptions: pino.LoggerOptions = {
     ...options,
-    formatters: { level: (label) => ({ level: label }) },
-    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { ...options.formatters, level: (label) => ({ level: label }) },
+    timestamp: isoTimeOncePerMillisecond,
   };
-  return pino(jsonOptions, destination ?? bufferedStdout());
+  return censoringChildBindings(pino(jsonOptions, destination ?? bufferedStdout()));
+}
+
+/**
+ * A `password` field at the top of a line or one object down (`{ body: { password } }`) is
+ * censored. pino's redact would say this with the path `*.password`, but a wildcard path runs its
+ * redactor on every field of every line, strings and numbers included, which cost 1.5–2.5 µs per
+ * request line; this looks at each field once and copies only a line that holds a password.
+ */
+function withoutPasswords(fields: Record<string, unknown>): Record<string, unknown> {
+  let censored: Record<string, unknown> | undefined;
+  for (const key of Object.keys(fields)) {
+    const value = fields[key];
+    if (key === 'password') {
+      (censored ??= { ...fields })[key] = CENSOR;
+    } else if (typeof value === 'object' && value !== null && Object.hasOwn(value, 'password')) {
+      (censored ??= { ...fields })[key] = withPasswordCensored(value);
+    }
+  }
+  return censored ?? fields;
+}
+
+/**
+ * A child logger's bindings are serialized once, when it is made, without formatters.log (and a
+ * bindings formatter would make pino rebuild its formatters on every child, one per request):
+ * they are censored on the way in instead. Children inherit the method, so grandchildren too.
+ */
+function censoringChildBindings(root: Logger): Logger {
+  const child = root.child;
+  root.child = function (this: Logger, bindings, options) {
+    return child.call(this, withoutPasswords(bindings), options);
+  } as Logger['child'];
+  return root;
+}
+
+/** A copy with the same prototype and properties (an Error keeps its message and stack). */
+function withPasswordCensored(value: object): object {
+  const copy = Object.create(
+    Object.getPrototypeOf(value) as object | null,
+    Object.getOwnPropertyDescriptors(value),
+  ) as {
+    password: unknown;
+  };
+  Object.defineProperty(copy, 'password', {
+    value: CENSOR,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
+  return copy;
+}
+
+/**
+ * pino's isoTime builds a Date and its ISO string for every line; under load many lines share a
+ * millisecond, and the string is the same for all of them.
+ */
+let stampedAtMs = -1;
+let stamp = '';
+function isoTimeOncePerMillisecond(): string {
+  const now = Date.now();
+  if (now !== stampedAtMs) {
+    stampedAtMs = now;
+    stamp = `,"time":"${new Date(now).toISOString()}"`;
+  }
+  return stamp;
 }
 
 /**
