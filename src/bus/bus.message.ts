@@ -20,13 +20,12 @@ export class InvalidRoutingKeyError extends Error {
   }
 }
 
+/** A `*` or `#` word: the first or last word, or one between dots. */
+const WILDCARD_WORD = /(?:^|\.)[*#](?:\.|$)/;
+
 /** Publishing needs a concrete key: wildcards belong to handlers, not to messages. */
 export function toRoutingKey(pattern: unknown): string {
-  if (
-    typeof pattern !== 'string' ||
-    pattern === '' ||
-    pattern.split('.').some((w) => w === '*' || w === '#')
-  ) {
+  if (typeof pattern !== 'string' || pattern === '' || WILDCARD_WORD.test(pattern)) {
     throw new InvalidRoutingKeyError(pattern);
   }
   return pattern;
