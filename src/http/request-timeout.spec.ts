@@ -83,6 +83,27 @@ describe(registerRequestTimeout.name, () => {
     }
   });
 
+  it('still times out the slow and the late requests after thousands were answered behind a slow one', async () => {
+    const server = Fastify();
+    registerRequestTimeout(server, 1000);
+    const releases: (() => void)[] = [];
+    server.get('/hangs', () => new Promise<string>((resolve) => releases.push(() => resolve('late'))));
+    server.get('/quick', () => 'ok');
+    await server.ready();
+    try {
+      const slow = server.inject({ method: 'GET', url: '/hangs' });
+      // Answered requests queue up behind the slow one until the sweeps filter them out.
+      for (let i = 0; i < 3000; i++)
+        expect((await server.inject({ method: 'GET', url: '/quick' })).body).toBe('ok');
+      const late = server.inject({ method: 'GET', url: '/hangs' });
+      expect((await slow).statusCode).toBe(503);
+      expect((await late).statusCode).toBe(503);
+    } finally {
+      for (const release of releases) release();
+      await server.close();
+    }
+  });
+
   it('leaves a request that answers in time alone', async () => {
     const response = await app.inject({ method: 'GET', url: '/quick' });
     expect(response.statusCode).toBe(200);
