@@ -25,7 +25,7 @@ import {
   SpanExporter,
   TraceIdRatioBasedSampler,
 } from '@opentelemetry/sdk-trace-node';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { TracingSettings } from '../settings/observability.schema';
 import {
   ConsumedMessage,
@@ -34,6 +34,14 @@ import {
   StartTracingOptions,
   Tracing,
 } from './tracing';
+
+/** The request's server span and the context it is active in, from onRequest to onResponse. */
+const SERVER_SPAN = 'otelServerSpan';
+declare module 'fastify' {
+  interface FastifyRequest {
+    [SERVER_SPAN]: { span: Span; context: Context } | null;
+  }
+}
 
 /**
  * OpenTelemetry behind the `Tracing` interface; only `startTracing()` loads this file.
@@ -65,7 +73,9 @@ export class OtelTracing implements Tracing {
   }
 
   instrumentHttp(fastify: FastifyInstance): void {
-    const spans = new WeakMap<FastifyRequest, { span: Span; context: Context }>();
+    // A slot Fastify declares on every request rather than a WeakMap keyed by it: no ephemeron
+    // entry per request for the garbage collector to trace (no CPU difference measurable here).
+    if (!fastify.hasRequestDecorator(SERVER_SPAN)) fastify.decorateRequest(SERVER_SPAN, null);
     fastify.addHook('onRequest', (request, _reply, done) => {
       const parent = propagation.extract(ROOT_CONTEXT, request.headers);
       const route = request.routeOptions.url;
@@ -75,7 +85,7 @@ export class OtelTracing implements Tracing {
           kind: SpanKind.SERVER,
           attributes: {
             'http.request.method': request.method,
-            'url.path': request.url.split('?', 1)[0],
+            'url.path': pathOf(request.url),
             ...(route ? { 'http.route': route } : {}),
             'http.request.id': request.id,
           },
@@ -83,20 +93,20 @@ export class OtelTracing implements Tracing {
         parent,
       );
       const active = trace.setSpan(parent, span);
-      spans.set(request, { span, context: active });
+      request[SERVER_SPAN] = { span, context: active };
       context.with(active, done);
     });
     // The handler runs from the request body's 'end' event, outside the context entered above
     // (nodejs/node#34430; @fastify/request-context does the same): enter it again.
     fastify.addHook('preValidation', (request, _reply, done) => {
-      const entry = spans.get(request);
+      const entry = request[SERVER_SPAN];
       if (entry) context.with(entry.context, done);
       else done();
     });
     fastify.addHook('onResponse', (request, reply, done) => {
-      const entry = spans.get(request);
+      const entry = request[SERVER_SPAN];
       if (entry) {
-        spans.delete(request);
+        request[SERVER_SPAN] = null;
         entry.span.setAttribute('http.response.status_code', reply.statusCode);
         if (reply.statusCode >= 500) entry.span.setStatus({ code: SpanStatusCode.ERROR });
         entry.span.end();
@@ -104,9 +114,9 @@ export class OtelTracing implements Tracing {
       done();
     });
     fastify.addHook('onRequestAbort', (request, done) => {
-      const entry = spans.get(request);
+      const entry = request[SERVER_SPAN];
       if (entry) {
-        spans.delete(request);
+        request[SERVER_SPAN] = null;
         entry.span.setStatus({ code: SpanStatusCode.ERROR, message: 'the client aborted the request' });
         entry.span.end();
       }
@@ -318,6 +328,12 @@ function traceQueries(tracer: Tracer, modulePath: string, system: string): () =>
 function createExporter(settings: TracingSettings): SpanExporter {
   if (settings.exporter === 'console') return new ConsoleSpanExporter();
   return new OTLPTraceExporter({ url: settings.endpoint, headers: { ...settings.headers } });
+}
+
+/** The URL without its query string (which can carry tokens and personal data). */
+function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query < 0 ? url : url.slice(0, query);
 }
 
 function createSampler(settings: TracingSettings): Sampler {
