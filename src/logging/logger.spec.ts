@@ -85,12 +85,12 @@ describe(createRootLogger.name, () => {
     const logger = createRootLogger(settings, stream);
     const before = Date.now();
     logger.info('first');
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await new Promise((resolve) => setTimeout(resolve, 20));
     logger.info('second');
     const after = Date.now();
     const [first, second] = lines().map((line) => Date.parse(line.time as string));
     expect(first).toBeGreaterThanOrEqual(before);
-    expect(second).toBeGreaterThanOrEqual(first + 5);
+    expect(second).toBeGreaterThanOrEqual(first + 10);
     expect(second).toBeLessThanOrEqual(after);
   });
 
