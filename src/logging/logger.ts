@@ -3,6 +3,7 @@ import pino, { Logger } from 'pino';
 import { currentCorrelationId } from '../platform/correlation';
 import { Settings } from '../settings/settings';
 import { activeTracing } from '../tracing/tracing';
+import { LineBlocks } from './line-blocks';
 
 const QUERY_ERROR_PATHS = [
   'err.parameters',
@@ -14,7 +15,7 @@ const CENSOR = '[redacted]';
 
 /**
  * Log lines are written to stdout in blocks: a line joins a buffer that is written once it holds
- * LOG_BLOCK_BYTES, or at the latest after LOG_FLUSH_MS (sonic-boom's own timer), and on exit.
+ * LOG_BLOCK_CHARS, or at the latest LOG_FLUSH_MS after it, and on exit (see LineBlocks).
  * A write per line costs a system call each (or, written asynchronously, a thread-pool round trip
  * each), which under load was a large share of a request's CPU; a SIGKILL loses at most the last
  * LOG_FLUSH_MS of lines.
@@ -24,21 +25,25 @@ const CENSOR = '[redacted]';
  * crash's last lines are the ones that matter. A full pipe (a stalled log collector) then blocks
  * the process, as console.log and pino's default destination do, instead of growing a buffer.
  */
-const LOG_BLOCK_BYTES = 8192;
+const LOG_BLOCK_CHARS = 8192;
 const LOG_FLUSH_MS = 100;
-const STDOUT_BUFFERING = { dest: 1, sync: true, minLength: LOG_BLOCK_BYTES, periodicFlush: LOG_FLUSH_MS };
 
-let stdoutDestination: ReturnType<typeof pino.destination> | undefined;
+let stdoutDestination: LineBlocks | undefined;
 
 /**
  * One buffer for the process's stdout, whatever the number of root loggers (two buffers on one
  * file descriptor would interleave their blocks out of order). pino flushes a destination on exit
- * only when it is asynchronous, so this one flushes itself: the exit event comes after
+ * only when it is its own asynchronous one, so this one flushes itself: the exit event comes after
  * process.exit, an uncaught exception, the SIGTERM shutdown and an empty event loop alike.
+ * pino.destination() writes each block (retrying a full pipe, and going quiet on a closed one).
  */
-function bufferedStdout(): ReturnType<typeof pino.destination> {
+function bufferedStdout(): LineBlocks {
   if (stdoutDestination) return stdoutDestination;
-  const destination = pino.destination(STDOUT_BUFFERING);
+  const destination = new LineBlocks(
+    pino.destination({ dest: 1, sync: true }),
+    LOG_BLOCK_CHARS,
+    LOG_FLUSH_MS,
+  );
   process.once('exit', () => {
     try {
       destination.flushSync();
