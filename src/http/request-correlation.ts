@@ -1,9 +1,11 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
 import { correlationScope } from '../platform/correlation';
 
 // Probes and scrapes publish nothing and log nothing worth correlating.
 const UNCORRELATED_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+type Hook = (request: FastifyRequest, reply: unknown, done: () => void) => void;
 
 /**
  * The request id (X-Request-Id, or the one generated) becomes the correlation id while the
@@ -12,15 +14,27 @@ const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  *
  * Only requests that change something (POST, PUT, PATCH, DELETE, …) enter the scope: entering an
  * AsyncLocalStorage scope turns on Node's promise hooks for the whole process (Node 20 and 22), a
- * cost every read would pay for events that reads hardly ever publish.
+ * cost every read would pay for events that reads hardly ever publish. The hooks are the routes'
+ * own, added as each route is registered, so a read route runs no correlation hook at all (nor
+ * the preValidation phase, which nothing else uses).
  */
 export function registerRequestCorrelation(fastify: FastifyInstance): void {
-  const enterScope = (request: FastifyRequest, _reply: unknown, done: () => void): void => {
-    if (READ_METHODS.has(request.method) || UNCORRELATED_ROUTES.has(request.routeOptions.url ?? '')) done();
+  const enterScope: Hook = (request, _reply, done) => {
+    // A route may answer several methods (`@All()`): its reads still stay out.
+    if (READ_METHODS.has(request.method)) done();
     else correlationScope.run(request.id, done);
   };
-  fastify.addHook('onRequest', enterScope);
-  // The handler runs from the request body's 'end' event, outside the scope entered above
-  // (nodejs/node#34430; @fastify/request-context does the same): enter it again.
-  fastify.addHook('preValidation', enterScope);
+  fastify.addHook('onRoute', (route: RouteOptions) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (methods.every((method) => READ_METHODS.has(method)) || UNCORRELATED_ROUTES.has(route.url)) return;
+    route.onRequest = [...asArray(route.onRequest), enterScope] as RouteOptions['onRequest'];
+    // The handler runs from the request body's 'end' event, outside the scope entered above
+    // (nodejs/node#34430; @fastify/request-context does the same): enter it again.
+    route.preValidation = [...asArray(route.preValidation), enterScope] as RouteOptions['preValidation'];
+  });
+}
+
+function asArray<T>(hooks: T | T[] | undefined): T[] {
+  if (hooks === undefined) return [];
+  return Array.isArray(hooks) ? hooks : [hooks];
 }
