@@ -145,6 +145,17 @@ async function load(running: Running, seconds: number): Promise<{ rps: number; c
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
+/**
+ * How one target compares with another: the median of their per-round ratios (or differences).
+ * The machine's speed drifts between rounds (by up to 2× over a day on the development VM) and
+ * both targets of one round see the same drift, so pairing them by round cancels most of it, where
+ * a ratio of two medians taken from different rounds does not.
+ */
+const pairedRatio = (values: number[], baseline: number[]) =>
+  median(values.map((value, round) => value / baseline[round]));
+const pairedDifference = (values: number[], baseline: number[]) =>
+  median(values.map((value, round) => value - baseline[round]));
+
 /** A PostgreSQL database of this run for the write target, or null when the server is unreachable. */
 async function createBenchDatabase(): Promise<{ url: string; drop: () => Promise<void> } | null> {
   const server = process.env.TEST_POSTGRES_SERVER ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -218,31 +229,34 @@ export async function runHttpBench(): Promise<boolean> {
     await database?.drop().catch(() => undefined);
     sink.server.close();
   }
-  const fastify = median(servers[0].results);
+  const fastifyServer = servers[0];
   const nestServer = servers.find((server) => server.target.isNestBaseline)!;
-  const nest = median(nestServer.results);
   let met = true;
-  console.log(`\nHTTP: ${ROUNDS} interleaved rounds × ${SECONDS}s, ${CONNECTIONS} connections, median req/s`);
+  console.log(
+    `\nHTTP: ${ROUNDS} interleaved rounds × ${SECONDS}s, ${CONNECTIONS} connections, median req/s; ratios are medians of per-round ratios`,
+  );
   console.log(
     '| server | req/s | ratio to bare Fastify | ratio to bare Nest | goal | CPU per request | cold start | idle RSS | RSS under load |',
   );
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const server of servers) {
     const rps = median(server.results);
+    const vsFastify = pairedRatio(server.results, fastifyServer.results);
+    const vsNest = pairedRatio(server.results, nestServer.results);
     const goal = server.target.goalVsNest;
-    const isMet = goal === undefined || rps / nest >= goal;
+    const isMet = goal === undefined || vsNest >= goal;
     met &&= isMet;
     console.log(
-      `| ${server.target.name} | ${Math.round(rps)} | ${(rps / fastify).toFixed(2)} | ${(rps / nest).toFixed(2)} | ${goal === undefined ? '' : `≥ ${goal.toFixed(2)} ${verdict(isMet)}`} | ${median(server.cpuPerRequest).toFixed(1)} µs | ${server.coldStartMs} ms | ${server.idleRssMiB} MiB | ${server.loadRssMiB} MiB |`,
+      `| ${server.target.name} | ${Math.round(rps)} | ${vsFastify.toFixed(2)} | ${vsNest.toFixed(2)} | ${goal === undefined ? '' : `≥ ${goal.toFixed(2)} ${verdict(isMet)}`} | ${median(server.cpuPerRequest).toFixed(1)} µs | ${server.coldStartMs} ms | ${server.idleRssMiB} MiB | ${server.loadRssMiB} MiB |`,
     );
   }
   // What one addition to bare Nest costs it: the floors under the goals.
   const cpuOverNest = (server: Running): number =>
-    median(server.cpuPerRequest) - median(nestServer.cpuPerRequest);
+    pairedDifference(server.cpuPerRequest, nestServer.cpuPerRequest);
   const loggingFloor = servers.find((server) => server.target.isLoggingFloor);
   if (loggingFloor) {
     console.log(
-      `\none request log line costs bare Nest ${cpuOverNest(loggingFloor).toFixed(1)} µs of CPU per request: logged, it reaches ${(median(loggingFloor.results) / nest).toFixed(2)} of its own rate, the ceiling for a service that logs every request`,
+      `\none request log line costs bare Nest ${cpuOverNest(loggingFloor).toFixed(1)} µs of CPU per request: logged, it reaches ${pairedRatio(loggingFloor.results, nestServer.results).toFixed(2)} of its own rate, the ceiling for a service that logs every request`,
     );
   }
   const traced = servers.filter((server) => server.target.cpuVs);
@@ -256,7 +270,7 @@ export async function runHttpBench(): Promise<boolean> {
     const base = servers.find((other) => other.target.name === name);
     if (!base) continue;
     const baseCpu = median(base.cpuPerRequest);
-    const ratio = median(server.cpuPerRequest) / baseCpu;
+    const ratio = pairedRatio(server.cpuPerRequest, base.cpuPerRequest);
     const isMet = goal === undefined || ratio <= goal;
     met &&= isMet;
     console.log(
