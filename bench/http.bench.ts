@@ -13,6 +13,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchTargets } from './http-targets';
+import { writeResults } from './results';
 import { cpuMicros, rssMiB } from './proc-stats';
 import { freePort } from '../test/support/ports';
 
@@ -284,14 +285,39 @@ export async function runHttpBench(): Promise<boolean> {
     }
   }
   const service = servers.find((server) => server.target.isService);
+  let processGoals: Record<string, unknown> | null = null;
   if (service) {
     const isStartMet = service.coldStartMs < GOAL_COLD_START_MS;
     const isRssMet = service.idleRssMiB < GOAL_IDLE_RSS_MIB;
     met &&= isStartMet && isRssMet;
+    processGoals = {
+      coldStartMs: service.coldStartMs,
+      idleRssMiB: service.idleRssMiB,
+      goals: { coldStartMs: GOAL_COLD_START_MS, idleRssMiB: GOAL_IDLE_RSS_MIB, isStartMet, isRssMet },
+    };
     console.log(
       `\nthe service process (production settings, SQLite, from dist/): cold start to the first 200 ${service.coldStartMs} ms (bare Nest ${nestServer.coldStartMs} ms) — goal < ${GOAL_COLD_START_MS} ms ${verdict(isStartMet)}; idle RSS ${service.idleRssMiB} MiB (bare Nest ${nestServer.idleRssMiB} MiB) — goal < ${GOAL_IDLE_RSS_MIB} MiB ${verdict(isRssMet)}`,
     );
   }
+  writeResults('http', {
+    rounds: ROUNDS,
+    secondsPerRound: SECONDS,
+    connections: CONNECTIONS,
+    targets: servers.map((server) => ({
+      name: server.target.name,
+      path: server.target.path,
+      requestsPerSecond: { median: median(server.results), rounds: server.results },
+      cpuMicrosPerRequest: { median: median(server.cpuPerRequest), rounds: server.cpuPerRequest },
+      ratioToBareFastify: pairedRatio(server.results, fastifyServer.results),
+      ratioToBareNest: pairedRatio(server.results, nestServer.results),
+      goalVsBareNest: server.target.goalVsNest ?? null,
+      coldStartMs: server.coldStartMs,
+      idleRssMiB: server.idleRssMiB,
+      loadRssMiB: server.loadRssMiB,
+    })),
+    service: processGoals,
+    isMet: met,
+  });
   return met;
 }
 

@@ -5,6 +5,7 @@
  * of its own that is dropped afterwards. Bounded: ATTEMPTS per run (default 2000), 60 s overall.
  * Run: node -r @swc-node/register bench/login-limits.bench.ts, or from bench/run.ts.
  */
+import { writeResults } from './results';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -114,6 +115,13 @@ export async function runLoginLimitsBench(): Promise<boolean> {
         `${(share * 100).toFixed(1)} % of the scrypt (goal ≤ ${GOAL_FRACTION_OF_KDF * 100} %)`,
     );
   }
+  writeResults('login-limits', {
+    attempts: ATTEMPTS,
+    concurrency: CONCURRENCY,
+    scryptMs: kdf,
+    databases: figures,
+    goals: { fractionOfScrypt: GOAL_FRACTION_OF_KDF, isMet: met },
+  });
   return met;
 }
 

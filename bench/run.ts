@@ -1,4 +1,7 @@
-/** `npm run bench`: every benchmark, each printing ratios against baselines measured in the same run. */
+/**
+ * `npm run bench`: every benchmark, each printing ratios against baselines measured in the same run
+ * and writing its figures to bench-results/<name>.json (summary.json: which goals were met).
+ */
 // First: `--quick` sets the bounds the benches read as they load.
 import { isQuick } from './quick-mode';
 import { execSync } from 'node:child_process';
@@ -6,6 +9,8 @@ import { runBusBench } from './bus.bench';
 import { runHttpBench } from './http.bench';
 import { runSyncBench } from './sync.bench';
 import { runLoginLimitsBench } from './login-limits.bench';
+import { runImageBench } from './image.bench';
+import { writeResults } from './results';
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -17,7 +22,13 @@ async function main(): Promise<void> {
   results.bus = await runBusBench();
   results.sync = await runSyncBench();
   results.loginLimits = await runLoginLimitsBench();
+  results.image = await runImageBench();
   const missed = Object.entries(results).filter(([, met]) => !met);
+  writeResults('summary', {
+    quick: isQuick,
+    seconds: Math.round((Date.now() - started) / 1000),
+    goalsMet: results,
+  });
   console.log(`\nbenchmark took ${Math.round((Date.now() - started) / 1000)} s`);
   console.log(
     missed.length ? `\ngoals missed: ${missed.map(([name]) => name).join(', ')}` : '\nall goals met',

@@ -1,0 +1,205 @@
+/**
+ * The image, when a container engine is available: its size (in all and over its base image), and
+ * the service inside it as it is deployed (Node 22, the image's entrypoint and flags, production
+ * settings, SQLite): start to the first 200 on /health/ready, container start included, and idle
+ * RSS. The process figures of the HTTP benchmark are Node 20's on this machine; these are the
+ * runtime's that ships. Without an engine the part says so and is skipped (CI's infrastructure
+ * checks build and size the image on every run). `--quick` does not build: it measures an image
+ * built before, if there is one.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { isQuick } from './quick-mode';
+import { writeResults } from './results';
+import { freePort } from '../test/support/ports';
+
+const ROOT = join(__dirname, '..');
+const IMAGE = process.env.BENCH_IMAGE ?? 'localhost/microservice:bench';
+const DOCKERFILE = join(ROOT, 'infrastructure', 'dockerfile');
+/** What the issue asks of the deployed process, as the HTTP benchmark checks it on Node 20. */
+const GOAL_IDLE_RSS_MIB = 120;
+
+interface Engine {
+  name: string;
+  command: string;
+  args: string[];
+  sizeMB(image: string): number;
+}
+
+function run(engine: Engine, args: string[], timeoutMs = 600_000): string {
+  return execFileSync(engine.command, [...engine.args, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 64 * 1024 * 1024,
+  }).trim();
+}
+
+/** Docker when its engine answers; else this workplace's podman wrapper once it is set up. */
+function findEngine(): Engine | string {
+  if (spawnSync('docker', ['info'], { stdio: 'ignore', timeout: 20_000 }).status === 0) {
+    const docker: Engine = {
+      name: 'Docker',
+      command: 'docker',
+      args: [],
+      sizeMB: (image) =>
+        Math.round(Number(run(docker, ['image', 'inspect', '-f', '{{.Size}}', image])) / 1e6),
+    };
+    return docker;
+  }
+  const wrapper = [
+    resolve(ROOT, '..', 'shared', 'tools', 'container-engine'),
+    '/work/shared/tools/container-engine',
+  ].find((path) => existsSync(path));
+  if (!wrapper) return 'no container engine here (no Docker engine answers `docker info`)';
+  if (process.getuid?.() !== 0) return `${wrapper} needs root`;
+  if (spawnSync(wrapper, ['podman', 'info'], { stdio: 'ignore', timeout: 60_000 }).status !== 0) {
+    return `${wrapper} is not set up (run \`${wrapper} setup\`)`;
+  }
+  const podman: Engine = {
+    name: 'podman (container-engine)',
+    command: wrapper,
+    args: [],
+    sizeMB: (image) => Number(run(podman, ['size', image])),
+  };
+  return podman;
+}
+
+/** The image the Dockerfile's last stage starts from. */
+function baseImage(): string {
+  const froms = [...readFileSync(DOCKERFILE, 'utf8').matchAll(/^FROM\s+(\S+)/gm)].map((match) => match[1]);
+  return froms[froms.length - 1];
+}
+
+function hasImage(engine: Engine, image: string): boolean {
+  try {
+    run(engine, ['inspect', image]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitForReady(url: string, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).status === 200) return true;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((done) => setTimeout(done, 20));
+  }
+  return false;
+}
+
+/** The deployed process: start to ready and idle RSS, read from /proc inside the container. */
+async function measureProcess(engine: Engine): Promise<{ startToReadyMs: number; idleRssMiB: number }> {
+  const port = await freePort();
+  const name = `m8e-bench-${process.pid}`;
+  const { publicKey } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  });
+  const started = Date.now();
+  run(engine, [
+    'run',
+    '-d',
+    '--name',
+    name,
+    '--network=host',
+    '-e',
+    `SECRET_KEY=${randomBytes(32).toString('base64')}`,
+    '-e',
+    'DATABASE_URL=sqlite:////tmp/app/bench.sqlite3',
+    '-e',
+    'JWT_SIGN_KEY=0',
+    '-e',
+    `JWT_VERIFY_KEY=${publicKey}`,
+    '-e',
+    `PORT=${port}`,
+    '-e',
+    'METRICS_PORT=0',
+    IMAGE,
+  ]);
+  try {
+    if (!(await waitForReady(`http://127.0.0.1:${port}/health/ready`, 60_000))) {
+      throw new Error(
+        `the container did not answer /health/ready within 60 s: ${run(engine, ['logs', name])}`,
+      );
+    }
+    const startToReadyMs = Date.now() - started;
+    await new Promise((done) => setTimeout(done, 1000));
+    const status = run(engine, ['exec', name, 'cat', '/proc/1/status']);
+    const idleRssMiB = Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024);
+    return { startToReadyMs, idleRssMiB };
+  } finally {
+    try {
+      run(engine, ['rm', '-f', name]);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+export async function runImageBench(): Promise<boolean> {
+  const engine = findEngine();
+  if (typeof engine === 'string') {
+    console.log(`\nimage: skipped, ${engine}`);
+    return true;
+  }
+  let buildSeconds: number | null = null;
+  if (!isQuick) {
+    const logDir = join(ROOT, 'bench-results');
+    mkdirSync(logDir, { recursive: true });
+    const started = Date.now();
+    const build = spawnSync(engine.command, [...engine.args, 'build', '-t', IMAGE, '-f', DOCKERFILE, '.'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 900_000,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    writeFileSync(join(logDir, 'image-build.log'), `${build.stdout}${build.stderr}`);
+    if (build.status !== 0) throw new Error(`image build failed: see bench-results/image-build.log`);
+    buildSeconds = Math.round((Date.now() - started) / 1000);
+  } else if (!hasImage(engine, IMAGE)) {
+    console.log(`\nimage: skipped in a quick run, ${IMAGE} is not built (a full run builds it)`);
+    return true;
+  }
+  const base = baseImage();
+  const totalMB = engine.sizeMB(IMAGE);
+  const baseMB = hasImage(engine, base) ? engine.sizeMB(base) : null;
+  const node = run(engine, ['run', '--rm', '--entrypoint', 'node', IMAGE, '--version']);
+  const { startToReadyMs, idleRssMiB } = await measureProcess(engine);
+  const isRssMet = idleRssMiB < GOAL_IDLE_RSS_MIB;
+  console.log(
+    `\nimage (${engine.name}${buildSeconds === null ? '' : `, built in ${buildSeconds} s`}): ${totalMB} MB` +
+      (baseMB === null ? '' : `, ${totalMB - baseMB} MB over ${base} (${baseMB} MB)`) +
+      `\n  the service in it (Node ${node}, its entrypoint and flags; production settings, SQLite): start to /health/ready ${startToReadyMs} ms, container start included; idle RSS ${idleRssMiB} MiB — goal < ${GOAL_IDLE_RSS_MIB} MiB ${isRssMet ? 'met' : 'MISSED'}`,
+  );
+  writeResults('image', {
+    engine: engine.name,
+    image: IMAGE,
+    buildSeconds,
+    node,
+    sizeMB: totalMB,
+    base: { image: base, sizeMB: baseMB },
+    process: { startToReadyMs, idleRssMiB },
+    goals: { idleRssMiB: GOAL_IDLE_RSS_MIB, isRssMet },
+  });
+  return isRssMet;
+}
+
+if (require.main === module) {
+  runImageBench().then(
+    (isMet) => process.exit(isMet ? 0 : 1),
+    (error: unknown) => {
+      console.error(`image benchmark failed: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(1);
+    },
+  );
+}
