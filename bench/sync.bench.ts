@@ -21,9 +21,10 @@
  * Run: `node -r @swc-node/register bench/sync.bench.ts` after `npm run build`, or `npm run bench`.
  * Writes bench-results/sync.json. BENCH_CPU_PROF=<dir> writes each service's V8 CPU profile there.
  */
+import { writeResults } from './results';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'amqplib';
@@ -563,37 +564,26 @@ export async function runSyncBench(): Promise<boolean> {
       .map((load) => load.toFixed(2))
       .join(' ')}`,
   );
-  const outDir = join(ROOT, 'bench-results');
-  mkdirSync(outDir, { recursive: true });
-  writeFileSync(
-    join(outDir, 'sync.json'),
-    `${JSON.stringify(
-      {
-        measuredAt: new Date().toISOString(),
-        loadAverage: loadavg(),
-        events: EVENTS,
-        commitSize: COMMIT_SIZE,
-        writers: WRITERS,
-        rounds: results,
-        cpuMicrosPerEvent: Object.fromEntries(groups.map((name) => [name, Math.round(perEvent(name))])),
-        median: {
-          raw,
-          endToEnd,
-          writer: median(results.writer),
-          replicaAlone: median(results.replicaAlone),
-          ratioToRaw: endToEnd / raw,
-        },
-        lag: lagRuns.map(({ result, cpu }) => ({
-          ...result,
-          seconds: LAG_SECONDS,
-          cpuMicrosPerEvent: cpuPerLagEvent(cpu),
-        })),
-        goals: { endToEnd: GOAL_EVENTS_PER_SECOND, p99LagMs: GOAL_P99_LAG_MS, isThroughputMet, isLagMet },
-      },
-      null,
-      2,
-    )}\n`,
-  );
+  writeResults('sync', {
+    events: EVENTS,
+    commitSize: COMMIT_SIZE,
+    writers: WRITERS,
+    rounds: results,
+    cpuMicrosPerEvent: Object.fromEntries(groups.map((name) => [name, Math.round(perEvent(name))])),
+    median: {
+      raw,
+      endToEnd,
+      writer: median(results.writer),
+      replicaAlone: median(results.replicaAlone),
+      ratioToRaw: endToEnd / raw,
+    },
+    lag: lagRuns.map(({ result, cpu }) => ({
+      ...result,
+      seconds: LAG_SECONDS,
+      cpuMicrosPerEvent: cpuPerLagEvent(cpu),
+    })),
+    goals: { endToEnd: GOAL_EVENTS_PER_SECOND, p99LagMs: GOAL_P99_LAG_MS, isThroughputMet, isLagMet },
+  });
   return isThroughputMet && isLagMet;
 }
 
