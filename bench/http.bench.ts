@@ -70,7 +70,7 @@ interface Running {
  * Servers run as plain JavaScript, as in production: a TypeScript loader in the process would
  * add its own start-up time and memory to the figures.
  */
-function compiled(script: string): string {
+export function compiled(script: string): string {
   if (script.endsWith('.js')) return script;
   // Beside the sources, so the compiled file resolves node_modules like they do.
   const outDir = join(__dirname, '.compiled');

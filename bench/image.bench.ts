@@ -10,9 +10,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
+import { compiled } from './http.bench';
 import { isQuick } from './quick-mode';
 import { writeResults } from './results';
+import { servedNodeFlags } from '../infrastructure/checks/served-node-flags';
 import { freePort } from '../test/support/ports';
 
 const ROOT = join(__dirname, '..');
@@ -96,6 +98,59 @@ async function waitForReady(url: string, timeoutMs: number): Promise<boolean> {
   return false;
 }
 
+/** Node's PID 1 in a container: its resident set in MiB. */
+function containerRssMiB(engine: Engine, name: string): number {
+  const status = run(engine, ['exec', name, 'cat', '/proc/1/status']);
+  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024);
+}
+
+/** Kills and removes a container (a bare server as PID 1 ignores SIGTERM: no handler, no default). */
+function removeContainer(engine: Engine, name: string): void {
+  for (const args of [
+    ['kill', name],
+    ['rm', '-f', name],
+  ]) {
+    try {
+      run(engine, args);
+    } catch {
+      // already stopped or gone
+    }
+  }
+}
+
+/**
+ * The HTTP benchmark's bare Nest app (one route) on the image's own Node and flags, from this
+ * checkout mounted read-only: the baseline the RSS goal is set against, on the runtime that ships.
+ */
+async function measureBareNest(engine: Engine): Promise<number | null> {
+  const script = relative(ROOT, compiled('servers/nest-minimal.ts'));
+  const port = await freePort();
+  const name = `m8e-bench-nest-${process.pid}`;
+  run(engine, [
+    'run',
+    '-d',
+    '--name',
+    name,
+    '--network=host',
+    '-v',
+    `${ROOT}:/checkout:ro`,
+    '--entrypoint',
+    'node',
+    IMAGE,
+    ...servedNodeFlags(),
+    `/checkout/${script}`,
+    String(port),
+    'fastify',
+  ]);
+  try {
+    if (!(await waitForReady(`http://127.0.0.1:${port}/hello`, 60_000))) return null;
+    await new Promise((done) => setTimeout(done, 1000));
+    return containerRssMiB(engine, name);
+  } finally {
+    removeContainer(engine, name);
+  }
+}
+
 /** The deployed process: start to ready and idle RSS, read from /proc inside the container. */
 async function measureProcess(engine: Engine): Promise<{ startToReadyMs: number; idleRssMiB: number }> {
   const port = await freePort();
@@ -134,15 +189,9 @@ async function measureProcess(engine: Engine): Promise<{ startToReadyMs: number;
     }
     const startToReadyMs = Date.now() - started;
     await new Promise((done) => setTimeout(done, 1000));
-    const status = run(engine, ['exec', name, 'cat', '/proc/1/status']);
-    const idleRssMiB = Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024);
-    return { startToReadyMs, idleRssMiB };
+    return { startToReadyMs, idleRssMiB: containerRssMiB(engine, name) };
   } finally {
-    try {
-      run(engine, ['rm', '-f', name]);
-    } catch {
-      // already gone
-    }
+    removeContainer(engine, name);
   }
 }
 
@@ -175,11 +224,12 @@ export async function runImageBench(): Promise<boolean> {
   const baseMB = hasImage(engine, base) ? engine.sizeMB(base) : null;
   const node = run(engine, ['run', '--rm', '--entrypoint', 'node', IMAGE, '--version']);
   const { startToReadyMs, idleRssMiB } = await measureProcess(engine);
+  const bareNestRssMiB = await measureBareNest(engine);
   const isRssMet = idleRssMiB < GOAL_IDLE_RSS_MIB;
   console.log(
     `\nimage (${engine.name}${buildSeconds === null ? '' : `, built in ${buildSeconds} s`}): ${totalMB} MB` +
       (baseMB === null ? '' : `, ${totalMB - baseMB} MB over ${base} (${baseMB} MB)`) +
-      `\n  the service in it (Node ${node}, its entrypoint and flags; production settings, SQLite): start to /health/ready ${startToReadyMs} ms, container start included; idle RSS ${idleRssMiB} MiB — goal < ${GOAL_IDLE_RSS_MIB} MiB ${isRssMet ? 'met' : 'MISSED'}`,
+      `\n  the service in it (Node ${node}, its entrypoint and flags; production settings, SQLite): start to /health/ready ${startToReadyMs} ms, container start included; idle RSS ${idleRssMiB} MiB (bare Nest on the same Node: ${bareNestRssMiB ?? 'did not start'} MiB) — goal < ${GOAL_IDLE_RSS_MIB} MiB ${isRssMet ? 'met' : 'MISSED'}`,
   );
   writeResults('image', {
     engine: engine.name,
@@ -188,7 +238,7 @@ export async function runImageBench(): Promise<boolean> {
     node,
     sizeMB: totalMB,
     base: { image: base, sizeMB: baseMB },
-    process: { startToReadyMs, idleRssMiB },
+    process: { startToReadyMs, idleRssMiB, bareNestIdleRssMiB: bareNestRssMiB },
     goals: { idleRssMiB: GOAL_IDLE_RSS_MIB, isRssMet },
   });
   return isRssMet;
