@@ -125,7 +125,7 @@ function removeContainer(engine: Engine, name: string): void {
 async function measureBareNest(engine: Engine): Promise<number | null> {
   const script = relative(ROOT, compiled('servers/nest-minimal.ts'));
   const port = await freePort();
-  const name = `m8e-bench-nest-${process.pid}`;
+  const name = `bench-bare-nest-${process.pid}`;
   run(engine, [
     'run',
     '-d',
@@ -154,7 +154,7 @@ async function measureBareNest(engine: Engine): Promise<number | null> {
 /** The deployed process: start to ready and idle RSS, read from /proc inside the container. */
 async function measureProcess(engine: Engine): Promise<{ startToReadyMs: number; idleRssMiB: number }> {
   const port = await freePort();
-  const name = `m8e-bench-${process.pid}`;
+  const name = `bench-service-${process.pid}`;
   const { publicKey } = generateKeyPairSync('rsa', {
     modulusLength: 2048,
     publicKeyEncoding: { type: 'spki', format: 'pem' },
