@@ -16,6 +16,7 @@ import { isQuick } from './quick-mode';
 import { writeResults } from './results';
 import { servedNodeFlags } from '../infrastructure/checks/served-node-flags';
 import { freePort } from '../test/support/ports';
+import { waitForStatus } from '../test/support/spawn-service';
 
 const ROOT = join(__dirname, '..');
 const IMAGE = process.env.BENCH_IMAGE ?? 'localhost/microservice:bench';
@@ -85,19 +86,6 @@ function hasImage(engine: Engine, image: string): boolean {
   }
 }
 
-async function waitForReady(url: string, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url)).status === 200) return true;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((done) => setTimeout(done, 20));
-  }
-  return false;
-}
-
 /** Node's PID 1 in a container: its resident set in MiB. */
 function containerRssMiB(engine: Engine, name: string): number {
   const status = run(engine, ['exec', name, 'cat', '/proc/1/status']);
@@ -118,6 +106,41 @@ function removeContainer(engine: Engine, name: string): void {
   }
 }
 
+/** A container that did not answer its ready URL in time. */
+class NotReady extends Error {}
+
+/**
+ * Starts a container on the host network, waits until `readyUrl` answers 200, lets it settle for a
+ * second and reads Node's resident set; the container is removed either way.
+ */
+async function measureContainer(
+  engine: Engine,
+  name: string,
+  runArgs: string[],
+  readyUrl: string,
+): Promise<{ startToReadyMs: number; idleRssMiB: number }> {
+  const started = Date.now();
+  run(engine, ['run', '-d', '--name', name, '--network=host', ...runArgs]);
+  try {
+    try {
+      await waitForStatus(readyUrl, 200, 60_000, 20);
+    } catch (error) {
+      let log: string;
+      try {
+        log = run(engine, ['logs', name]);
+      } catch (logsError) {
+        log = `(unreadable: ${(logsError as Error).message})`;
+      }
+      throw new NotReady(`${(error as Error).message}; the container's log: ${log}`);
+    }
+    const startToReadyMs = Date.now() - started;
+    await new Promise((done) => setTimeout(done, 1000));
+    return { startToReadyMs, idleRssMiB: containerRssMiB(engine, name) };
+  } finally {
+    removeContainer(engine, name);
+  }
+}
+
 /**
  * The HTTP benchmark's bare Nest app (one route) on the image's own Node and flags, from this
  * checkout mounted read-only: the baseline the RSS goal is set against, on the runtime that ships.
@@ -125,13 +148,7 @@ function removeContainer(engine: Engine, name: string): void {
 async function measureBareNest(engine: Engine): Promise<number | null> {
   const script = relative(ROOT, compiled('servers/nest-minimal.ts'));
   const port = await freePort();
-  const name = `bench-bare-nest-${process.pid}`;
-  run(engine, [
-    'run',
-    '-d',
-    '--name',
-    name,
-    '--network=host',
+  const runArgs = [
     '-v',
     `${ROOT}:/checkout:ro`,
     '--entrypoint',
@@ -141,58 +158,44 @@ async function measureBareNest(engine: Engine): Promise<number | null> {
     `/checkout/${script}`,
     String(port),
     'fastify',
-  ]);
+  ];
   try {
-    if (!(await waitForReady(`http://127.0.0.1:${port}/hello`, 60_000))) return null;
-    await new Promise((done) => setTimeout(done, 1000));
-    return containerRssMiB(engine, name);
-  } finally {
-    removeContainer(engine, name);
+    const { idleRssMiB } = await measureContainer(
+      engine,
+      `bench-bare-nest-${process.pid}`,
+      runArgs,
+      `http://127.0.0.1:${port}/hello`,
+    );
+    return idleRssMiB;
+  } catch (error) {
+    if (error instanceof NotReady) return null;
+    throw error;
   }
 }
 
-/** The deployed process: start to ready and idle RSS, read from /proc inside the container. */
-async function measureProcess(engine: Engine): Promise<{ startToReadyMs: number; idleRssMiB: number }> {
+/** The deployed process: start to ready (container start included) and idle RSS. */
+async function measureService(engine: Engine): Promise<{ startToReadyMs: number; idleRssMiB: number }> {
   const port = await freePort();
-  const name = `bench-service-${process.pid}`;
   const { publicKey } = generateKeyPairSync('rsa', {
     modulusLength: 2048,
     publicKeyEncoding: { type: 'spki', format: 'pem' },
     privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
   });
-  const started = Date.now();
-  run(engine, [
-    'run',
-    '-d',
-    '--name',
-    name,
-    '--network=host',
-    '-e',
-    `SECRET_KEY=${randomBytes(32).toString('base64')}`,
-    '-e',
-    'DATABASE_URL=sqlite:////tmp/app/bench.sqlite3',
-    '-e',
-    'JWT_SIGN_KEY=0',
-    '-e',
-    `JWT_VERIFY_KEY=${publicKey}`,
-    '-e',
-    `PORT=${port}`,
-    '-e',
-    'METRICS_PORT=0',
-    IMAGE,
-  ]);
-  try {
-    if (!(await waitForReady(`http://127.0.0.1:${port}/health/ready`, 60_000))) {
-      throw new Error(
-        `the container did not answer /health/ready within 60 s: ${run(engine, ['logs', name])}`,
-      );
-    }
-    const startToReadyMs = Date.now() - started;
-    await new Promise((done) => setTimeout(done, 1000));
-    return { startToReadyMs, idleRssMiB: containerRssMiB(engine, name) };
-  } finally {
-    removeContainer(engine, name);
-  }
+  const settings = {
+    SECRET_KEY: randomBytes(32).toString('base64'),
+    DATABASE_URL: 'sqlite:////tmp/app/bench.sqlite3',
+    JWT_SIGN_KEY: '0',
+    JWT_VERIFY_KEY: publicKey,
+    PORT: String(port),
+    METRICS_PORT: '0',
+  };
+  const runArgs = [...Object.entries(settings).flatMap(([name, value]) => ['-e', `${name}=${value}`]), IMAGE];
+  return measureContainer(
+    engine,
+    `bench-service-${process.pid}`,
+    runArgs,
+    `http://127.0.0.1:${port}/health/ready`,
+  );
 }
 
 export async function runImageBench(): Promise<boolean> {
@@ -223,7 +226,7 @@ export async function runImageBench(): Promise<boolean> {
   const totalMB = engine.sizeMB(IMAGE);
   const baseMB = hasImage(engine, base) ? engine.sizeMB(base) : null;
   const node = run(engine, ['run', '--rm', '--entrypoint', 'node', IMAGE, '--version']);
-  const { startToReadyMs, idleRssMiB } = await measureProcess(engine);
+  const { startToReadyMs, idleRssMiB } = await measureService(engine);
   const bareNestRssMiB = await measureBareNest(engine);
   const isRssMet = idleRssMiB < GOAL_IDLE_RSS_MIB;
   console.log(

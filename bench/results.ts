@@ -5,7 +5,7 @@ import { join } from 'node:path';
 const RESULTS_DIR = join(__dirname, '..', 'bench-results');
 
 /** The machine a figure was measured on: the figures mean little without it. */
-export function machine(): Record<string, unknown> {
+function machine(): Record<string, unknown> {
   return {
     node: process.version,
     cpus: cpus().length,

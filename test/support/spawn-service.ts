@@ -68,8 +68,16 @@ export function spawnService(
   };
 }
 
-/** Polls `url` until it answers `status`, at most `timeoutMs`; returns the milliseconds it took. */
-export async function waitForStatus(url: string, status: number, timeoutMs = 30000): Promise<number> {
+/**
+ * Polls `url` every `pollMs` until it answers `status`, at most `timeoutMs`; returns the
+ * milliseconds it took.
+ */
+export async function waitForStatus(
+  url: string,
+  status: number,
+  timeoutMs = 30000,
+  pollMs = 100,
+): Promise<number> {
   const started = Date.now();
   let last = 'no answer';
   while (Date.now() - started < timeoutMs) {
@@ -80,7 +88,7 @@ export async function waitForStatus(url: string, status: number, timeoutMs = 300
     } catch (error) {
       last = (error as Error).message;
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
   throw new Error(`${url} did not answer ${status} within ${timeoutMs} ms (last: ${last})`);
 }
