@@ -51,7 +51,10 @@ describe('the metrics port', () => {
       expect(index.links).not.toHaveProperty('metrics');
     } finally {
       service.child.kill('SIGTERM');
-      expect((await service.exited(15000)).code).toBe(0);
+      // The process's stderr beside its exit code: a failure here replaces the one in the block
+      // above (a start-up that never became ready), and the stderr says why.
+      const { code, stderr } = await service.exited(15000);
+      expect({ code, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, stderr: '' });
     }
   });
 
