@@ -1,11 +1,10 @@
-import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
+import type { FastifyInstance, RouteOptions } from 'fastify';
 import { correlationScope } from '../platform/correlation';
+import { appendRouteHook, RequestPhaseHook, routeMethods } from './route-hooks';
 
 // Probes and scrapes publish nothing and log nothing worth correlating.
 const UNCORRELATED_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
-type Hook = (request: FastifyRequest, reply: unknown, done: () => void) => void;
 
 /**
  * The request id (X-Request-Id, or the one generated) becomes the correlation id while the
@@ -20,22 +19,17 @@ type Hook = (request: FastifyRequest, reply: unknown, done: () => void) => void;
  * life on Node 20 and 22, reads included: ~65 ns per promise (README, Speed and memory).
  */
 export function registerRequestCorrelation(fastify: FastifyInstance): void {
-  const enterScope: Hook = (request, _reply, done) => {
+  const enterScope: RequestPhaseHook = (request, _reply, done) => {
     // A route may answer several methods (`@All()`): its reads still stay out.
     if (READ_METHODS.has(request.method)) done();
     else correlationScope.run(request.id, done);
   };
   fastify.addHook('onRoute', (route: RouteOptions) => {
-    const methods = Array.isArray(route.method) ? route.method : [route.method];
-    if (methods.every((method) => READ_METHODS.has(method)) || UNCORRELATED_ROUTES.has(route.url)) return;
-    route.onRequest = [...asArray(route.onRequest), enterScope] as RouteOptions['onRequest'];
+    if (routeMethods(route).every((method) => READ_METHODS.has(method)) || UNCORRELATED_ROUTES.has(route.url))
+      return;
+    appendRouteHook(route, 'onRequest', enterScope);
     // The handler runs from the request body's 'end' event, outside the scope entered above
     // (nodejs/node#34430; @fastify/request-context does the same): enter it again.
-    route.preValidation = [...asArray(route.preValidation), enterScope] as RouteOptions['preValidation'];
+    appendRouteHook(route, 'preValidation', enterScope);
   });
-}
-
-function asArray<T>(hooks: T | T[] | undefined): T[] {
-  if (hooks === undefined) return [];
-  return Array.isArray(hooks) ? hooks : [hooks];
 }

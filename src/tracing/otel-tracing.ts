@@ -25,7 +25,9 @@ import {
   SpanExporter,
   TraceIdRatioBasedSampler,
 } from '@opentelemetry/sdk-trace-node';
-import type { FastifyInstance } from 'fastify';
+import type { Socket } from 'node:net';
+import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
+import { appendRouteHook, RequestPhaseHook, routeMethods } from '../http/route-hooks';
 import type { TracingSettings } from '../settings/observability.schema';
 import {
   ConsumedMessage,
@@ -35,13 +37,26 @@ import {
   Tracing,
 } from './tracing';
 
-/** The request's server span and the context it is active in, from onRequest to onResponse. */
+/** A request's server span and the context it is active in, from onRequest to its end. */
+interface ServerSpan {
+  readonly span: Span;
+  readonly context: Context;
+}
+
+/** The request's entry, from onRequest to onResponse (or to its client hanging up). */
 const SERVER_SPAN = 'otelServerSpan';
 declare module 'fastify' {
   interface FastifyRequest {
-    [SERVER_SPAN]: { span: Span; context: Context } | null;
+    [SERVER_SPAN]: ServerSpan | null;
   }
 }
+
+/** Methods whose requests Fastify never reads a body for: their handler runs inside onRequest's context. */
+const BODYLESS_METHODS = new Set(['GET', 'HEAD', 'TRACE']);
+
+/** The requests whose spans are open on a connection (more than one only when pipelined). */
+const OPEN_REQUESTS = Symbol('openServerSpans');
+type WatchedSocket = Socket & { [OPEN_REQUESTS]?: Set<FastifyRequest> };
 
 /**
  * OpenTelemetry behind the `Tracing` interface; only `startTracing()` loads this file.
@@ -92,36 +107,37 @@ export class OtelTracing implements Tracing {
         },
         parent,
       );
-      const active = trace.setSpan(parent, span);
-      request[SERVER_SPAN] = { span, context: active };
-      context.with(active, done);
+      const entry: ServerSpan = { span, context: trace.setSpan(parent, span) };
+      request[SERVER_SPAN] = entry;
+      openOn(request.raw.socket, request);
+      context.with(entry.context, done);
     });
-    // The handler runs from the request body's 'end' event, outside the context entered above
-    // (nodejs/node#34430; @fastify/request-context does the same): enter it again.
-    fastify.addHook('preValidation', (request, _reply, done) => {
+    // A handler that reads a body runs from the body's 'end' event, outside the context entered
+    // above (nodejs/node#34430; @fastify/request-context does the same): enter it again. Added to
+    // those routes only, as they are registered; a GET's handler runs inside onRequest's call.
+    const reenter: RequestPhaseHook = (request, _reply, done) => {
       const entry = request[SERVER_SPAN];
       if (entry) context.with(entry.context, done);
       else done();
+    };
+    fastify.addHook('onRoute', (route: RouteOptions) => {
+      if (!routeMethods(route).every((method) => BODYLESS_METHODS.has(method)))
+        appendRouteHook(route, 'preValidation', reenter);
     });
     fastify.addHook('onResponse', (request, reply, done) => {
       const entry = request[SERVER_SPAN];
       if (entry) {
         request[SERVER_SPAN] = null;
+        closeOn(request.raw.socket, request);
         entry.span.setAttribute('http.response.status_code', reply.statusCode);
         if (reply.statusCode >= 500) entry.span.setStatus({ code: SpanStatusCode.ERROR });
         entry.span.end();
       }
       done();
     });
-    fastify.addHook('onRequestAbort', (request, done) => {
-      const entry = request[SERVER_SPAN];
-      if (entry) {
-        request[SERVER_SPAN] = null;
-        entry.span.setStatus({ code: SpanStatusCode.ERROR, message: 'the client aborted the request' });
-        entry.span.end();
-      }
-      done();
-    });
+    // No onRequestAbort hook: with one, Fastify adds a 'close' listener to every request. A
+    // client that hangs up before its answer closes the connection, whose one listener (openOn)
+    // ends the spans still open on it.
   }
 
   async tracePublish<T>(
@@ -255,6 +271,32 @@ export class OtelTracing implements Tracing {
 }
 
 const FLUSH_TIMEOUT_MS = 3000;
+
+/** Records a request's span as open on its connection; its first request adds the listener. */
+function openOn(socket: Socket | null, request: FastifyRequest): void {
+  if (!socket) return;
+  const watched = socket as WatchedSocket;
+  let open = watched[OPEN_REQUESTS];
+  if (!open) {
+    const requests = new Set<FastifyRequest>();
+    open = watched[OPEN_REQUESTS] = requests;
+    socket.once('close', () => {
+      for (const unanswered of requests) {
+        const entry = unanswered[SERVER_SPAN];
+        if (!entry) continue;
+        unanswered[SERVER_SPAN] = null;
+        entry.span.setStatus({ code: SpanStatusCode.ERROR, message: 'the client aborted the request' });
+        entry.span.end();
+      }
+      requests.clear();
+    });
+  }
+  open.add(request);
+}
+
+function closeOn(socket: Socket | null, request: FastifyRequest): void {
+  if (socket) (socket as WatchedSocket)[OPEN_REQUESTS]?.delete(request);
+}
 
 /** AMQP header values may arrive as Buffers (long strings); the propagator wants strings. */
 const AMQP_HEADERS: TextMapGetter<MessageHeaders> = {

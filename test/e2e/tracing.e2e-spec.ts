@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { createConnection, Socket } from 'node:net';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter, ReadableSpan } from '@opentelemetry/sdk-trace-node';
 import { DataSource } from 'typeorm';
@@ -138,6 +140,53 @@ describeBroker.each(testDatabases())('tracing on, on $name', (database) => {
       'url.path': '/obs-test/things/42',
       'http.route': '/obs-test/things/:id',
     });
+  });
+
+  it("puts a GET handler's queries in its server span", async () => {
+    const response = await testApp.request('/obs-test/counts');
+    expect(response.status).toBe(200);
+    const server = only(SpanKind.SERVER, 'GET /obs-test/counts');
+    const query = only(SpanKind.CLIENT, 'SELECT');
+    expect(parentOf(query)).toBe(server.spanContext().spanId);
+    expect(query.spanContext().traceId).toBe(server.spanContext().traceId);
+  });
+
+  it('ends the span of a request whose client hangs up before the answer, as an error', async () => {
+    const socket = await rawConnection(testApp);
+    try {
+      // Node answers 100 Continue in the same turn that hands the request to Fastify, so once it
+      // arrives the server span has started; the body never comes.
+      socket.write(
+        'POST /obs-test/pings HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n' +
+          'Content-Length: 100\r\nExpect: 100-continue\r\n\r\n',
+      );
+      await socket.received(/^HTTP\/1\.1 100 Continue/);
+    } finally {
+      socket.destroy();
+    }
+    await socket.closedOnServer;
+    await waitFor('the aborted server span', () => spans().some((span) => span.kind === SpanKind.SERVER));
+    const server = only(SpanKind.SERVER, 'POST /obs-test/pings');
+    expect(server.status).toEqual({ code: SpanStatusCode.ERROR, message: 'the client aborted the request' });
+    expect(server.attributes['http.response.status_code']).toBeUndefined();
+  });
+
+  it('leaves the spans of answered requests alone when a kept-alive connection closes', async () => {
+    const socket = await rawConnection(testApp);
+    try {
+      for (const id of ['1', '2']) {
+        socket.write(`GET /obs-test/things/${id} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+        await socket.received(new RegExp(`\\{"id":"${id}"\\}$`));
+      }
+    } finally {
+      socket.destroy();
+    }
+    await socket.closedOnServer;
+    const servers = spans().filter((span) => span.kind === SpanKind.SERVER);
+    expect(servers.map((span) => [span.name, span.attributes['url.path'], span.status.code])).toEqual([
+      ['GET /obs-test/things/:id', '/obs-test/things/1', SpanStatusCode.UNSET],
+      ['GET /obs-test/things/:id', '/obs-test/things/2', SpanStatusCode.UNSET],
+    ]);
   });
 
   it('traces a bus request (RPC): a client span until the reply, the handler its child', async () => {
@@ -285,3 +334,29 @@ describeBroker.each(testDatabases())('tracing data sync, master on $name', (data
     expect(hooks.events).toContainEqual({ kind: 'create', pk: 'django-1', revision: 1 });
   });
 });
+
+/** A plain TCP connection to the app, for requests fetch() cannot make (half-sent, kept open). */
+async function rawConnection(testApp: TestApp): Promise<RawConnection> {
+  const server = testApp.app.getHttpServer();
+  const accepted = once(server, 'connection') as Promise<[Socket]>;
+  const { hostname, port } = new URL(testApp.baseUrl);
+  const socket = createConnection({ host: hostname, port: Number(port) });
+  await once(socket, 'connect');
+  const [serverSide] = await accepted;
+  // A 'close' listener, not events.once: a request cut short also makes the socket emit 'error'.
+  const closedOnServer = new Promise<void>((resolve) => serverSide.once('close', () => resolve()));
+  let text = '';
+  socket.setEncoding('utf8');
+  socket.on('data', (chunk: string) => (text += chunk));
+  return Object.assign(socket, {
+    received: (pattern: RegExp) => waitFor(`a response matching ${pattern}`, () => pattern.test(text)),
+    closedOnServer,
+  });
+}
+
+type RawConnection = Socket & {
+  /** Resolves once what the app sent so far matches. */
+  received(pattern: RegExp): Promise<void>;
+  /** Resolves once the app's end of the connection has closed. */
+  readonly closedOnServer: Promise<void>;
+};

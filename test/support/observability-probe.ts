@@ -13,7 +13,7 @@ export const PING_PATTERN = 'obs.ping';
 /** A bus request (RPC) the probe answers itself. */
 export const ECHO_PATTERN = 'obs.echo';
 
-/** Two routes (one with a path parameter) and one that reads the database, then publishes. */
+/** Routes with and without a path parameter, one that reads the database, and one that reads it, then publishes. */
 @Public()
 @Controller('obs-test')
 class ProbeHttpController {
@@ -25,6 +25,12 @@ class ProbeHttpController {
   @Get('things/:id')
   thing(@Param('id') id: string): { id: string } {
     return { id };
+  }
+
+  @Get('counts')
+  async count(): Promise<{ count: number }> {
+    const [row] = await this.dataSource.query<{ two: number }[]>('SELECT 2 AS two');
+    return { count: Number(row.two) };
   }
 
   @Post('pings')
