@@ -89,8 +89,26 @@ async function withScratchPostgres<T>(work: (url: string) => Promise<T>): Promis
     url.pathname = `/${name}`;
     return await work(url.toString());
   } finally {
+    await closedBackends(admin, name);
     await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await admin.end();
+  }
+}
+
+/**
+ * pg-pool's end() resolves once its clients are told to end, not once they have: a DROP ... WITH
+ * (FORCE) right after it terminated the backends still closing, and each client logged "pool
+ * raised an error: terminating connection due to administrator command". Waits for them (≤ 2 s).
+ */
+async function closedBackends(admin: Client, database: string): Promise<void> {
+  const deadline = Date.now() + 2000;
+  while (Date.now() < deadline) {
+    const { rows } = await admin.query<{ count: string }>(
+      'SELECT count(*) AS count FROM pg_stat_activity WHERE datname = $1',
+      [database],
+    );
+    if (Number(rows[0].count) === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 
