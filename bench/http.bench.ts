@@ -7,14 +7,13 @@ import autocannon from 'autocannon';
 import { ChildProcess, fork } from 'node:child_process';
 import { createServer, Server } from 'node:http';
 import { transformFileSync } from '@swc/core';
-import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchTargets } from './http-targets';
 import { writeResults } from './results';
 import { cpuMicros, rssMiB } from './proc-stats';
+import { createScratchDatabase } from '../test/support/database';
 import { freePort } from '../test/support/ports';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -159,26 +158,12 @@ const pairedDifference = (values: number[], baseline: number[]) =>
 
 /** A PostgreSQL database of this run for the write target, or null when the server is unreachable. */
 async function createBenchDatabase(): Promise<{ url: string; drop: () => Promise<void> } | null> {
-  const server = process.env.TEST_POSTGRES_SERVER ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const name = `bench_http_${randomBytes(3).toString('hex')}`;
-  const onServer = async (sql: string): Promise<void> => {
-    const admin = new Client({ connectionString: server, connectionTimeoutMillis: 3000 });
-    await admin.connect();
-    try {
-      await admin.query(sql);
-    } finally {
-      await admin.end();
-    }
-  };
   try {
-    await onServer(`CREATE DATABASE "${name}"`);
+    return await createScratchDatabase('bench_http');
   } catch (error) {
     console.warn(`PostgreSQL unreachable (${(error as Error).message}): its write target is left out`);
     return null;
   }
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => onServer(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
 }
 
 const verdict = (isMet: boolean): string => (isMet ? 'met' : 'MISSED');

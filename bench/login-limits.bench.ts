@@ -9,17 +9,16 @@ import { writeResults } from './results';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { DatabaseLoginAttemptsStore } from '../src/auth/database-login-attempts.store';
 import { LoginLimitKind } from '../src/auth/login-attempts.store';
 import { PasswordHasher } from '../src/auth/password';
 import { createDataSource } from '../src/database/data-source';
 import { runPendingMigrations } from '../src/database/migrator';
 import { DatabaseSettings } from '../src/settings/settings';
+import { createScratchDatabase } from '../test/support/database';
 
 const ATTEMPTS = Number(process.env.BENCH_ATTEMPTS ?? 2000);
 const CONCURRENCY = 20;
-const SERVER = process.env.TEST_POSTGRES_SERVER ?? 'postgres://postgres@127.0.0.1:5432/test';
 /** Set when the bench starts (not when npm run bench loads it, before the others ran). */
 let DEADLINE = Date.now() + 60_000;
 const KINDS: LoginLimitKind[] = ['client', 'client-username', 'username'];
@@ -74,41 +73,19 @@ async function kdfMs(): Promise<number> {
   return Number(process.hrtime.bigint() - started) / 1e6 / 5;
 }
 
+/** `work` on a PostgreSQL database of its own, dropped afterwards; null when the server is unreachable. */
 async function withScratchPostgres<T>(work: (url: string) => Promise<T>): Promise<T | null> {
-  const admin = new Client({ connectionString: SERVER, connectionTimeoutMillis: 2000 });
+  let database: Awaited<ReturnType<typeof createScratchDatabase>>;
   try {
-    await admin.connect();
+    database = await createScratchDatabase('bench_login_limits');
   } catch {
     console.log('login limits: PostgreSQL unreachable, measuring SQLite only');
     return null;
   }
-  const name = `bench_login_limits_${process.pid}`;
-  await admin.query(`CREATE DATABASE "${name}"`);
   try {
-    const url = new URL(SERVER);
-    url.pathname = `/${name}`;
-    return await work(url.toString());
+    return await work(database.url);
   } finally {
-    await closedBackends(admin, name);
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
-  }
-}
-
-/**
- * pg-pool's end() resolves once its clients are told to end, not once they have: a DROP ... WITH
- * (FORCE) right after it terminated the backends still closing, and each client logged "pool
- * raised an error: terminating connection due to administrator command". Waits for them (≤ 2 s).
- */
-async function closedBackends(admin: Client, database: string): Promise<void> {
-  const deadline = Date.now() + 2000;
-  while (Date.now() < deadline) {
-    const { rows } = await admin.query<{ count: string }>(
-      'SELECT count(*) AS count FROM pg_stat_activity WHERE datname = $1',
-      [database],
-    );
-    if (Number(rows[0].count) === 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await database.drop();
   }
 }
 

@@ -39,6 +39,7 @@ import { MasterRepository } from '../src/sync/master-repository';
 import { SyncRegistry } from '../src/sync/sync.registry';
 import { SyncTransactions } from '../src/sync/sync-transactions';
 import { USER_MASTER } from '../src/users/user-sync';
+import { createScratchDatabase } from '../test/support/database';
 import { freePort } from '../test/support/ports';
 import { PrivateVhost } from '../test/support/private-vhost';
 import { CpuAccount } from './proc-stats';
@@ -56,7 +57,6 @@ let DEADLINE = Date.now() + 300_000;
 const GOAL_EVENTS_PER_SECOND = 5_000;
 const GOAL_P99_LAG_MS = 100;
 const RUN = randomBytes(3).toString('hex');
-const SERVER_URL = process.env.TEST_POSTGRES_SERVER ?? 'postgres://postgres@127.0.0.1:5432/test';
 const ROOT = join(__dirname, '..');
 const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROF;
 const SERVICE_LOG_DIR = process.env.BENCH_SERVICE_LOGS;
@@ -67,22 +67,6 @@ function checkDeadline(what: string): void {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function databaseUrl(name: string): string {
-  const url = new URL(SERVER_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function onServer<T>(work: (client: Client) => Promise<T>, url = SERVER_URL): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
 }
 
 interface Service {
@@ -397,7 +381,12 @@ const median = (values: number[]): number => [...values].sort((a, b) => a - b)[M
 export async function runSyncBench(): Promise<boolean> {
   DEADLINE = Date.now() + 300_000;
   const vhost = new PrivateVhost(`bench-sync-${RUN}`);
-  const databases = { master: `bench_sync_master_${RUN}`, replica: `bench_sync_replica_${RUN}` };
+  const scratch: Awaited<ReturnType<typeof createScratchDatabase>>[] = [];
+  const scratchDatabase = async (prefix: string): Promise<string> => {
+    const database = await createScratchDatabase(prefix);
+    scratch.push(database);
+    return database.url;
+  };
   const services: Service[] = [];
   let dataSource: DataSource | null = null;
   let replica: Client | null = null;
@@ -412,15 +401,14 @@ export async function runSyncBench(): Promise<boolean> {
   /** CPU µs per group over each throughput round (divided per event when printed). */
   const cpuPerEvent: Record<string, number>[] = [];
   try {
-    const [keys] = await Promise.all([
+    const [keys, , masterUrl, replicaUrl] = await Promise.all([
       generateRsaKeyPair(2048),
       // Classic queues as the shipped broker runs them: RabbitMQ 4.x (compose, k8s_common, the
       // chart) has only the v2 queue format; the 3.x broker of a dev machine defaults to v1,
       // which costs RabbitMQ ~20 % more CPU per persistent message here.
       vhost.create({ 'classic-queues-v2': { 'queue-version': 2 } }),
-      onServer(async (admin) => {
-        for (const name of Object.values(databases)) await admin.query(`CREATE DATABASE "${name}"`);
-      }),
+      scratchDatabase('bench_sync_master'),
+      scratchDatabase('bench_sync_replica'),
     ]);
     const common = {
       DEBUG: 'false',
@@ -434,7 +422,7 @@ export async function runSyncBench(): Promise<boolean> {
     services.push(
       await startService('replica', {
         ...common,
-        DATABASE_URL: databaseUrl(databases.replica),
+        DATABASE_URL: replicaUrl,
         SERVICE_NAME: `bench-sync-replica-${RUN}`,
         JWT_SIGN_KEY: '0',
       }),
@@ -442,13 +430,13 @@ export async function runSyncBench(): Promise<boolean> {
     services.push(
       await startService('master', {
         ...common,
-        DATABASE_URL: databaseUrl(databases.master),
+        DATABASE_URL: masterUrl,
         SERVICE_NAME: `bench-sync-master-${RUN}`,
         JWT_SIGN_KEY: keys.privatePem,
       }),
     );
     const writerOptions = dataSourceOptions(
-      { database: { type: 'postgres', url: databaseUrl(databases.master) }, debug: false },
+      { database: { type: 'postgres', url: masterUrl }, debug: false },
       [User],
     );
     if (writerOptions.type !== 'postgres') throw new Error('the sync benchmark runs on PostgreSQL');
@@ -458,7 +446,7 @@ export async function runSyncBench(): Promise<boolean> {
     await dataSource.initialize();
     const transactions = new SyncTransactions(dataSource);
     const users = new SyncRegistry(dataSource, transactions).addMaster(USER_MASTER);
-    replica = new Client({ connectionString: databaseUrl(databases.replica) });
+    replica = new Client({ connectionString: replicaUrl });
     await replica.connect();
     const body = sampleBody();
 
@@ -496,10 +484,7 @@ export async function runSyncBench(): Promise<boolean> {
       services.map((service) => new Promise((resolve) => service.child.once('exit', resolve))),
     );
     await vhost.delete();
-    await onServer(async (admin) => {
-      for (const name of Object.values(databases))
-        await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    }).catch(() => undefined);
+    for (const database of scratch) await database.drop().catch(() => undefined);
   }
 
   const raw = median(results.raw);

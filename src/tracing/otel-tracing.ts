@@ -55,7 +55,7 @@ declare module 'fastify' {
 const BODYLESS_METHODS = new Set(['GET', 'HEAD', 'TRACE']);
 
 /** The requests whose spans are open on a connection (more than one only when pipelined). */
-const OPEN_REQUESTS = Symbol('openServerSpans');
+const OPEN_REQUESTS = Symbol('openRequests');
 type WatchedSocket = Socket & { [OPEN_REQUESTS]?: Set<FastifyRequest> };
 
 /**

@@ -73,24 +73,48 @@ function deleteSqliteRows(path: string, tables: readonly string[]): void {
 
 /**
  * A PostgreSQL database of its own on the test server (for suites that must not share the run's
- * database, e.g. fixed usernames); `drop()` removes it.
+ * database, e.g. fixed usernames, and for the benchmarks); `drop()` removes it.
  */
 export async function createScratchDatabase(prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `test_${prefix}_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
   const url = new URL(POSTGRES_SERVER_URL);
   url.pathname = `/${name}`;
   assertTestDatabase(url.toString());
-  const admin = async (sql: string) => {
-    const client = new Client({ connectionString: POSTGRES_SERVER_URL });
-    await client.connect();
+  const onServer = async (work: (admin: Client) => Promise<unknown>): Promise<void> => {
+    const admin = new Client({ connectionString: POSTGRES_SERVER_URL, connectionTimeoutMillis: 3000 });
+    await admin.connect();
     try {
-      await client.query(sql);
+      await work(admin);
     } finally {
-      await client.end();
+      await admin.end();
     }
   };
-  await admin(`CREATE DATABASE "${name}"`);
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+  await onServer((admin) => admin.query(`CREATE DATABASE "${name}"`));
+  return {
+    url: url.toString(),
+    drop: () =>
+      onServer(async (admin) => {
+        await backendsClosed(admin, name);
+        await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      }),
+  };
+}
+
+/**
+ * pg-pool's end() (TypeORM's destroy()) resolves once its clients are told to end, not once they
+ * have: a DROP ... WITH (FORCE) right after it terminated the backends still closing, and each
+ * client's pool logged "terminating connection due to administrator command". Waits (≤ 2 s).
+ */
+async function backendsClosed(admin: Client, database: string): Promise<void> {
+  const deadline = Date.now() + 2000;
+  while (Date.now() < deadline) {
+    const { rows } = await admin.query<{ count: string }>(
+      'SELECT count(*) AS count FROM pg_stat_activity WHERE datname = $1',
+      [database],
+    );
+    if (Number(rows[0].count) === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 /** Refuses to touch any database whose name does not say it is for tests. */
