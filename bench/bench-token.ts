@@ -4,7 +4,7 @@ import { privateKeyFromPem, publicJwkWithKid, publicKeyFromPem } from '../src/au
 
 /** An access token the service accepts, signed the way the login service signs (RS256, kid). */
 export async function benchAccessToken(privatePem: string, publicPem: string): Promise<string> {
-  const { kid } = await publicJwkWithKid(publicKeyFromPem(publicPem));
+  const { kid } = publicJwkWithKid(publicKeyFromPem(publicPem));
   const userId = randomUUID();
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ token_type: 'access', user_id: userId, username: 'bench', roles: ['admin'] })

@@ -120,7 +120,7 @@ describe(JwtKeysService.name, () => {
       const fetches: string[] = [];
       const fetchJson = async (requested: string) => {
         fetches.push(requested);
-        return { keys: await Promise.all(served.map((k) => publicJwkWithKid(k.publicKey))) };
+        return { keys: served.map((k) => publicJwkWithKid(k.publicKey)) };
       };
       const service = await started(
         buildSettings({ JWT_SIGN_KEY: '0', JWT_VERIFY_KEY: url, JWKS_REFETCH_INTERVAL: '1' }),
@@ -138,7 +138,7 @@ describe(JwtKeysService.name, () => {
       let count = 0;
       const fetchJson = async () => {
         count += 1;
-        return { keys: [await publicJwkWithKid(keys.publicKey)] };
+        return { keys: [publicJwkWithKid(keys.publicKey)] };
       };
       const service = await started(
         buildSettings({ JWT_SIGN_KEY: '0', JWT_VERIFY_KEY: url, JWKS_REFETCH_INTERVAL: '60' }),
@@ -156,9 +156,9 @@ describe(JwtKeysService.name, () => {
         if (fail) throw new Error('connection refused');
         return {
           keys: [
-            await publicJwkWithKid(keys.publicKey),
-            { ...(await publicJwkWithKid(next.publicKey)), use: 'enc' },
-            { ...(await publicJwkWithKid(createPublicKey(weak.publicPem))), kid: 'weak' },
+            publicJwkWithKid(keys.publicKey),
+            { ...publicJwkWithKid(next.publicKey), use: 'enc' },
+            { ...publicJwkWithKid(createPublicKey(weak.publicPem)), kid: 'weak' },
             { kty: 'oct', k: 'c2VjcmV0', kid: 'hmac' },
           ],
         };

@@ -1,6 +1,5 @@
 import { createPublicKey, KeyObject } from 'node:crypto';
 import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
-import { calculateJwkThumbprint, JWK } from 'jose';
 import { isDiscoveryUrl } from '../settings/identity-provider.schema';
 import { SettingsError } from '../settings/settings-error';
 import { Settings, SETTINGS } from '../settings/settings';
@@ -11,6 +10,8 @@ import {
   privateKeyFromPem,
   publicJwkWithKid,
   publicKeyFromPem,
+  RsaPublicJwk,
+  rsaJwkThumbprint,
   splitPemBlocks,
 } from './rsa-keys';
 
@@ -18,8 +19,6 @@ export interface SigningKey {
   readonly kid: string;
   readonly privateKey: KeyObject;
 }
-
-type PublicJwk = JWK & { kid: string };
 
 /** A trusted verification key and the kid it is known by. */
 export interface TrustedKey {
@@ -48,7 +47,7 @@ const SIGNING_ALGORITHMS = new Set([undefined, 'RS256', 'RS512']);
 export class JwtKeysService implements OnModuleInit {
   private readonly logger = new Logger(JwtKeysService.name);
   private signing: SigningKey | null = null;
-  private readonly localKeys = new Map<string, { key: KeyObject; jwk: PublicJwk }>();
+  private readonly localKeys = new Map<string, { key: KeyObject; jwk: RsaPublicJwk }>();
   private remoteKeys = new Map<string, KeyObject>();
   private jwksUrl: string | null = null;
   /** JWT_VERIFY_KEY when it is an OIDC discovery URL: the JWKS URL is read from it. */
@@ -82,7 +81,7 @@ export class JwtKeysService implements OnModuleInit {
     if (signPem !== false) {
       const privateKey = keyOrSettingsError('JWT_SIGN_KEY', () => privateKeyFromPem(signPem));
       // The login service always accepts its own tokens, whatever else it trusts.
-      const kid = await this.addLocalKey(createPublicKey(privateKey));
+      const kid = this.addLocalKey(createPublicKey(privateKey));
       this.signing = { kid, privateKey };
     }
 
@@ -95,7 +94,7 @@ export class JwtKeysService implements OnModuleInit {
       await this.refreshJwks(true);
     } else {
       for (const pem of splitPemBlocks(verifyValue)) {
-        await this.addLocalKey(keyOrSettingsError('JWT_VERIFY_KEY', () => publicKeyFromPem(pem)));
+        this.addLocalKey(keyOrSettingsError('JWT_VERIFY_KEY', () => publicKeyFromPem(pem)));
       }
     }
   }
@@ -143,7 +142,7 @@ export class JwtKeysService implements OnModuleInit {
   }
 
   /** What `GET /.well-known/jwks.json` publishes: every public key configured here. */
-  publicJwks(): { keys: PublicJwk[] } {
+  publicJwks(): { keys: RsaPublicJwk[] } {
     return { keys: [...this.localKeys.values()].map((entry) => entry.jwk) };
   }
 
@@ -151,8 +150,8 @@ export class JwtKeysService implements OnModuleInit {
     return this.jwksUrl !== null || this.discoveryUrl !== null;
   }
 
-  private async addLocalKey(publicKey: KeyObject): Promise<string> {
-    const jwk = await publicJwkWithKid(publicKey);
+  private addLocalKey(publicKey: KeyObject): string {
+    const jwk = publicJwkWithKid(publicKey);
     this.localKeys.set(jwk.kid, { key: publicKey, jwk });
     return jwk.kid;
   }
@@ -183,7 +182,7 @@ export class JwtKeysService implements OnModuleInit {
         this.jwksUrl = url = discovered.jwksUri;
       }
       const body = await this.fetchJson(url);
-      const keys = await parseJwks(body);
+      const keys = parseJwks(body);
       const removed = new Set([...this.remoteKeys.keys()].filter((kid) => !keys.has(kid)));
       this.remoteKeys = keys;
       this.lastSuccessAt = Date.now();
@@ -219,17 +218,27 @@ function keyOrSettingsError(variable: string, read: () => KeyObject): KeyObject 
   }
 }
 
-async function parseJwks(body: unknown): Promise<Map<string, KeyObject>> {
+/** A JWKS entry as read, not yet checked (createPublicKey refuses an n or e that is not RSA's). */
+interface JwkEntry {
+  kty?: string;
+  use?: string;
+  alg?: string;
+  kid?: string;
+  n?: string;
+  e?: string;
+}
+
+function parseJwks(body: unknown): Map<string, KeyObject> {
   const list = (body as { keys?: unknown } | null)?.keys;
   if (!Array.isArray(list)) throw new Error('response is not a JWK set');
   const keys = new Map<string, KeyObject>();
-  for (const entry of list as JWK[]) {
+  for (const entry of list as JwkEntry[]) {
     if (entry.kty !== 'RSA' || (entry.use !== undefined && entry.use !== 'sig')) continue;
     if (!SIGNING_ALGORITHMS.has(entry.alg)) continue;
     try {
       const key = createPublicKey({ key: { kty: 'RSA', n: entry.n, e: entry.e }, format: 'jwk' });
       assertStrongRsaKey(key);
-      keys.set(entry.kid ?? (await calculateJwkThumbprint({ kty: 'RSA', n: entry.n, e: entry.e })), key);
+      keys.set(entry.kid ?? rsaJwkThumbprint({ n: entry.n!, e: entry.e! }), key);
     } catch {
       continue; // one bad entry must not hide the good ones
     }

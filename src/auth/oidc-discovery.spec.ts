@@ -62,7 +62,7 @@ describe(`${JwtKeysService.name} with an OIDC discovery URL`, () => {
     fetches.push(url);
     if (!isUp) throw new Error('connection refused');
     if (url === DISCOVERY) return { issuer: documentIssuer, jwks_uri: JWKS };
-    if (url === JWKS) return { keys: [await publicJwkWithKid(keys.publicKey)] };
+    if (url === JWKS) return { keys: [publicJwkWithKid(keys.publicKey)] };
     throw new Error('HTTP 404');
   };
   const settings = (env: Record<string, string> = {}) =>

@@ -160,7 +160,7 @@ describe(TokenService.name, () => {
     it('forgets cached tokens of a key that left the JWKS, and refuses them from then on', async () => {
       let served = [keys, otherKeys];
       const fetchJson = async () => ({
-        keys: await Promise.all(served.map((k) => publicJwkWithKid(k.publicKey))),
+        keys: served.map((k) => publicJwkWithKid(k.publicKey)),
       });
       const settings = buildSettings({ JWT_SIGN_KEY: '0', JWT_VERIFY_KEY: url, JWKS_REFETCH_INTERVAL: '1' });
       const remoteKeys = new JwtKeysService(settings, fetchJson);

@@ -73,10 +73,8 @@ describe('auth: a verify-only service reading a JWKS URL', () => {
     served = [oldKeys];
     jwksServer = createServer((_request, response) => {
       fetches += 1;
-      void Promise.all(served.map((k) => publicJwkWithKid(k.publicKey))).then((jwks) => {
-        response.setHeader('content-type', 'application/json');
-        response.end(JSON.stringify({ keys: jwks }));
-      });
+      response.setHeader('content-type', 'application/json');
+      response.end(JSON.stringify({ keys: served.map((k) => publicJwkWithKid(k.publicKey)) }));
     });
     await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
     const { port } = jwksServer.address() as AddressInfo;

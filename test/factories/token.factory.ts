@@ -17,7 +17,7 @@ export interface TestKeys {
 export async function generateTestKeys(bits = 2048): Promise<TestKeys> {
   const { privatePem, publicPem } = await generateRsaKeyPair(bits);
   const publicKey = createPublicKey(publicPem);
-  const { kid } = await publicJwkWithKid(publicKey);
+  const { kid } = publicJwkWithKid(publicKey);
   return { privatePem, publicPem, privateKey: createPrivateKey(privatePem), publicKey, kid };
 }
 

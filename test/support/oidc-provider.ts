@@ -58,9 +58,7 @@ export async function startOidcProvider(layout: ProviderLayout, keys: TestKeys[]
     }
     if (path === layout.jwksPath) {
       provider.fetches.jwks += 1;
-      void Promise.all(provider.keys.map((key) => publicJwkWithKid(key.publicKey))).then((jwks) =>
-        send(200, { keys: jwks }),
-      );
+      send(200, { keys: provider.keys.map((key) => publicJwkWithKid(key.publicKey)) });
       return;
     }
     send(404, { error: 'not found' });
