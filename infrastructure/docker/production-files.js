@@ -15,7 +15,7 @@ const { nodeFileTrace } = require('@vercel/nft');
 const ENTRY_POINTS = ['dist/main.js', 'dist/cli/cli.js'];
 // typeorm's PlatformTools.load(driverName) requires these by a name taken from the settings.
 const DYNAMIC_ENTRY_POINTS = ['node_modules/better-sqlite3/lib/index.js', 'node_modules/pg/lib/index.js'];
-// Served from disk by @fastify/static (Swagger UI's assets), so no require() points at them.
+// Served from disk by @fastify/send (Swagger UI's assets), so no require() points at them.
 const ASSET_PACKAGES = ['node_modules/swagger-ui-dist'];
 const ALWAYS = ['package.json'];
 

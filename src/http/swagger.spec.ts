@@ -1,6 +1,7 @@
 import { type INestApplication, Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import { Readable } from 'node:stream';
 import type { Settings } from '../settings/settings';
 import { SWAGGER_ROUTES, setUpSwagger, swaggerHandlers } from './swagger';
 
@@ -28,7 +29,7 @@ describe('lazy Swagger routes', () => {
     const app = {
       getHttpAdapter: () => ({
         get: (path: string, handler: Handler) => routes.set(path, handler),
-        getInstance: () => ({ register: () => undefined }),
+        getInstance: () => ({ route: () => undefined }),
       }),
     };
     setUpSwagger(app as unknown as NestFastifyApplication, {} as Settings, load);
@@ -47,6 +48,61 @@ describe('lazy Swagger routes', () => {
     await expect(routes.get('/docs-yaml')!(request, reply)).resolves.toBe('the document');
     expect(load).toHaveBeenCalledTimes(2);
     expect(logged).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe("Swagger UI's files", () => {
+  afterEach(() => jest.dontMock('@fastify/send'));
+
+  it('import @fastify/send on the first request for one, not at start-up, and again after an import that failed (logged once)', async () => {
+    let imports = 0;
+    jest.doMock('@fastify/send', () => {
+      imports += 1;
+      if (imports === 1) throw new Error('transient');
+      return jest.requireActual<object>('@fastify/send');
+    });
+    await jest.isolateModulesAsync(async () => {
+      // This registry's own Logger, the one swagger.ts logs with.
+      const { Logger: IsolatedLogger } = await import('@nestjs/common');
+      const logged = jest.spyOn(IsolatedLogger.prototype, 'error').mockImplementation(() => undefined);
+      const { setUpSwagger: setUp } = await import('./swagger');
+      const routes: RouteOptions[] = [];
+      const app = {
+        getHttpAdapter: () => ({
+          get: () => undefined,
+          getInstance: () => ({ route: (options: RouteOptions) => routes.push(options) }),
+        }),
+      };
+      setUp(app as unknown as NestFastifyApplication, {} as Settings, () => Promise.resolve(new Map()));
+      expect(routes.map((route) => [route.method, route.url])).toEqual([[['HEAD', 'GET'], '/docs/:name']]);
+      expect(imports).toBe(0);
+
+      const handler = routes[0].handler as (request: unknown, reply: unknown) => Promise<unknown>;
+      const request = {
+        params: { name: 'swagger-ui.css' },
+        raw: { url: '/docs/swagger-ui.css?v=1', headers: {} },
+      };
+      const reply = { code: jest.fn(), headers: jest.fn(), send: jest.fn() };
+      // Chained as Fastify's reply is: reply.code(…).headers(…).send(…).
+      reply.code.mockReturnValue(reply);
+      reply.headers.mockReturnValue(reply);
+      await expect(handler(request, reply)).rejects.toThrow('transient');
+      expect(logged).toHaveBeenCalledTimes(1);
+      expect(logged.mock.calls[0][0]).toContain('transient');
+
+      for (const attempt of [2, 3]) {
+        await handler(request, reply);
+        expect([attempt, imports]).toEqual([attempt, 2]);
+        expect(reply.code).toHaveBeenLastCalledWith(200);
+        expect(reply.headers).toHaveBeenLastCalledWith(
+          expect.objectContaining({ 'Content-Type': 'text/css; charset=utf-8' }),
+        );
+        const stream = reply.send.mock.lastCall?.[0] as Readable;
+        expect(stream).toBeInstanceOf(Readable);
+        stream.destroy();
+      }
+      expect(logged).toHaveBeenCalledTimes(1);
+    });
   });
 });
 

@@ -7,6 +7,7 @@ import { LIVENESS_OPENAPI } from '../health/liveness';
 import { Settings } from '../settings/settings';
 import { loadSwagger } from './api-docs';
 import { SERVICE_VERSION } from './service-info';
+import { type Send, serveStaticFiles } from './static-files';
 
 const DOCS_PATH = 'docs';
 
@@ -50,11 +51,10 @@ export function setUpSwagger(
   load: () => Promise<Map<string, Handler>> = () => swaggerHandlers(app, settings),
 ): void {
   const adapter = app.getHttpAdapter();
-  const handlers = keptOnceLoaded(load, (error) => {
-    const message = `Swagger did not load, the next request for /docs tries again: ${String(error)}`;
-    if (error instanceof Error && error.stack) logger.error(message, error.stack);
-    else logger.error(message);
-  });
+  const handlers = keptOnceLoaded(
+    load,
+    logFailure('Swagger did not load, the next request for /docs tries again'),
+  );
   for (const path of SWAGGER_ROUTES) {
     // With ignoreTrailingSlash, '/docs/' is the route '/docs' (whose handler serves both).
     if (path.endsWith('/')) continue;
@@ -77,6 +77,15 @@ function keptOnceLoaded<T>(load: () => Promise<T>, onFailure: (error: unknown) =
       onFailure(error);
       throw error;
     }));
+}
+
+/** Logs a load that failed, with its stack when it has one. */
+function logFailure(what: string): (error: unknown) => void {
+  return (error) => {
+    const message = `${what}: ${String(error)}`;
+    if (error instanceof Error && error.stack) logger.error(message, error.stack);
+    else logger.error(message);
+  };
 }
 
 /** What SwaggerModule.setup registers, captured instead of registered (the routes exist already). */
@@ -111,16 +120,24 @@ export async function swaggerHandlers(
 
 /**
  * Swagger UI's scripts and styles under /docs/, as SwaggerModule.setup serves them on Fastify
- * (@fastify/static, same root and options); the directory is found without loading Swagger.
+ * (@fastify/static, same root, prefix and defaults; see static-files.ts) but without loading
+ * @fastify/static and its score of modules at start-up: the routes are registered now, the
+ * @fastify/send that serves the files is imported by the first request for one. The directory
+ * is found without loading Swagger. A failed import is logged and forgotten, as Swagger's is.
  */
 function serveSwaggerUiFiles(app: NestFastifyApplication): void {
   const fromSwagger = createRequire(require.resolve('@nestjs/swagger/package.json'));
   const root = (fromSwagger('swagger-ui-dist/absolute-path.js') as () => string)();
-  void app
-    .getHttpAdapter()
-    .getInstance()
-    .register(async (instance) => {
-      const fastifyStatic = (await import('@fastify/static')).default;
-      void instance.register(fastifyStatic, { root, prefix: `/${DOCS_PATH}`, decorateReply: false });
-    });
+  const send = keptOnceLoaded(
+    loadSend,
+    logFailure('@fastify/send did not load, the next request for a file of /docs/ tries again'),
+  );
+  serveStaticFiles(app.getHttpAdapter().getInstance(), { prefix: `/${DOCS_PATH}/`, root, send });
+}
+
+async function loadSend(): Promise<Send> {
+  const { default: send } = await import('@fastify/send');
+  // What @fastify/static sets as it loads: a file of no known type is sent as a download.
+  (send.mime as unknown as { default_type: string }).default_type = 'application/octet-stream';
+  return send;
 }

@@ -1,5 +1,34 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { startTestApp, TestApp } from '../support/test-app';
 import { testDatabases } from '../support/database';
+import { PROJECT_ROOT } from '../support/spawn-service';
+import { nodeEntry } from '../support/test-build';
+
+/** The directory of Swagger UI's files, found as src/http/swagger.ts finds it. */
+const fromSwagger = createRequire(require.resolve('@nestjs/swagger/package.json'));
+const SWAGGER_UI_DIRECTORY = (fromSwagger('swagger-ui-dist/absolute-path.js') as () => string)();
+
+/** A GET of `path` sent as written, with only `headers` added (Node's HTTP client, not fetch()). */
+function sendAsWritten(
+  baseUrl: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string }> {
+  const { hostname, port } = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const req = request({ hostname, port, path, headers }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 describe.each(testDatabases())('HTTP surface on $name', (database) => {
   let testApp: TestApp;
@@ -69,6 +98,96 @@ describe.each(testDatabases())('HTTP surface on $name', (database) => {
     expect(Object.keys(document.paths)).toEqual(
       expect.arrayContaining(['/api/items', '/api/items/{id}', '/health/live', '/health/ready']),
     );
+  });
+
+  it("serves Swagger UI's files under /docs/ as @fastify/static did: type, ETag and 304, HEAD, ranges", async () => {
+    const css = readFileSync(join(SWAGGER_UI_DIRECTORY, 'swagger-ui.css'));
+    const full = await testApp.request('/docs/swagger-ui.css');
+    expect(full.status).toBe(200);
+    expect(full.headers.get('content-type')).toBe('text/css; charset=utf-8');
+    expect(full.headers.get('cache-control')).toBe('public, max-age=0');
+    expect(full.headers.get('accept-ranges')).toBe('bytes');
+    const etag = full.headers.get('etag') ?? '';
+    expect(etag).toMatch(/^W\/"[0-9a-f]+-[0-9a-f]+"$/);
+    expect(Buffer.from(await full.arrayBuffer()).equals(css)).toBe(true);
+
+    const conditions: Record<string, string>[] = [
+      { 'if-none-match': etag },
+      { 'if-modified-since': full.headers.get('last-modified') ?? '' },
+    ];
+    for (const headers of conditions) {
+      // Not fetch(), which adds `Cache-Control: no-cache` to a conditional request.
+      const cached = await sendAsWritten(testApp.baseUrl, '/docs/swagger-ui.css', headers);
+      expect([headers, cached.status]).toEqual([headers, 304]);
+      expect(cached.body).toBe('');
+    }
+
+    const head = await testApp.request('/docs/swagger-ui.css', { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-length')).toBe(String(css.length));
+    expect(head.headers.get('etag')).toBe(etag);
+    expect(await head.text()).toBe('');
+
+    const part = await testApp.request('/docs/swagger-ui.css', { headers: { range: 'bytes=0-9' } });
+    expect(part.status).toBe(206);
+    expect(part.headers.get('content-range')).toBe(`bytes 0-9/${css.length}`);
+    expect(Buffer.from(await part.arrayBuffer()).equals(css.subarray(0, 10))).toBe(true);
+
+    const script = await testApp.request('/docs/swagger-ui-bundle.js');
+    expect(script.headers.get('content-type')).toBe('application/javascript; charset=utf-8');
+    await script.arrayBuffer();
+    // A file of no known type is sent as a download, as @fastify/static sends it.
+    const notice = await testApp.request('/docs/NOTICE');
+    expect(notice.status).toBe(200);
+    expect(notice.headers.get('content-type')).toBe('application/octet-stream');
+    expect(await notice.text()).toBe(readFileSync(join(SWAGGER_UI_DIRECTORY, 'NOTICE'), 'utf8'));
+  });
+
+  it("leaves Swagger's own routes under /docs/ to Swagger, not to the files' wildcard route", async () => {
+    // swagger-ui-dist has no swagger-ui-init.js, and an index.html of its own (the Petstore's).
+    const init = await testApp.request('/docs/swagger-ui-init.js');
+    expect(init.status).toBe(200);
+    expect(init.headers.get('etag')).toBeNull();
+    expect(await init.text()).toContain('"swaggerDoc"');
+    const index = await testApp.request('/docs/index.html');
+    expect(index.status).toBe(200);
+    expect(index.headers.get('etag')).toBeNull();
+    expect(await index.text()).toContain('swagger-ui-init.js');
+  });
+
+  it("answers a file that is not there with the app's 404, and serves nothing outside Swagger UI's directory", async () => {
+    const missing = await testApp.request('/docs/nope.js');
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(await missing.json()).toEqual({
+      statusCode: 404,
+      error: 'Not Found',
+      message: 'Cannot GET /docs/nope.js',
+    });
+
+    // Two levels up from swagger-ui-dist is the project's package.json.
+    expect(readFileSync(join(SWAGGER_UI_DIRECTORY, '..', '..', 'package.json'), 'utf8')).toContain(
+      '"dependencies"',
+    );
+    // As written: fetch() would resolve the dot segments (%2e%2e ones too) before sending. Only
+    // the directory's own files can be named, so each is the app's 404.
+    const attempts = [
+      '/docs/../../package.json',
+      '/docs/%2e%2e/%2e%2e/package.json',
+      '/docs/..%2f..%2fpackage.json',
+      '/docs/%2e%2e%2f%2e%2e%2fpackage.json',
+      '/docs/..%5c..%5cpackage.json',
+      '/docs/swagger-ui.css%00',
+      '/docs/./swagger-ui.css',
+      '/docs//swagger-ui.css',
+      '/docs/.',
+      '/docs/..',
+    ];
+    for (const path of attempts) {
+      const answer = await sendAsWritten(testApp.baseUrl, path);
+      expect([path, answer.status]).toEqual([path, 404]);
+      expect(JSON.parse(answer.body)).toMatchObject({ statusCode: 404, error: 'Not Found' });
+    }
   });
 
   it('serves Prometheus metrics on the metrics port only, not on the HTTP port', async () => {
@@ -158,5 +277,29 @@ describe.each(testDatabases())('HTTP surface on $name', (database) => {
     expect(await response.json()).toEqual({ finished: true });
     await closing;
     await expect(fetch(`${own.baseUrl}/health/live`)).rejects.toThrow();
+  });
+});
+
+describe("Swagger UI's files", () => {
+  it('are served by @fastify/send, loaded by the first request for one: neither it nor @fastify/static at start-up', () => {
+    const result = spawnSync(
+      process.execPath,
+      [
+        ...nodeEntry(join(PROJECT_ROOT, 'test', 'support', 'loaded-docs.main.ts')),
+        '@fastify/send',
+        '@fastify/static',
+      ],
+      {
+        cwd: PROJECT_ROOT,
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOCAL_ENV_FILE: 'none' },
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
+    if (result.status !== 0) throw new Error(`the probe failed: ${result.stderr}`);
+    expect(JSON.parse(result.stdout.trim().split('\n').pop() ?? '{}')).toEqual({
+      started: [],
+      served: ['@fastify/send'],
+    });
   });
 });
