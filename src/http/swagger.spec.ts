@@ -51,16 +51,22 @@ describe('lazy Swagger routes', () => {
   });
 });
 
+/** Mocks `name` so that its first import throws and the later ones load it; counts the imports. */
+function failingFirstImport(name: string): () => number {
+  let imports = 0;
+  jest.doMock(name, () => {
+    imports += 1;
+    if (imports === 1) throw new Error('transient');
+    return jest.requireActual<object>(name);
+  });
+  return () => imports;
+}
+
 describe("Swagger UI's files", () => {
   afterEach(() => jest.dontMock('@fastify/send'));
 
   it('import @fastify/send on the first request for one, not at start-up, and again after an import that failed (logged once)', async () => {
-    let imports = 0;
-    jest.doMock('@fastify/send', () => {
-      imports += 1;
-      if (imports === 1) throw new Error('transient');
-      return jest.requireActual<object>('@fastify/send');
-    });
+    const imports = failingFirstImport('@fastify/send');
     await jest.isolateModulesAsync(async () => {
       // This registry's own Logger, the one swagger.ts logs with.
       const { Logger: IsolatedLogger } = await import('@nestjs/common');
@@ -75,7 +81,7 @@ describe("Swagger UI's files", () => {
       };
       setUp(app as unknown as NestFastifyApplication, {} as Settings, () => Promise.resolve(new Map()));
       expect(routes.map((route) => [route.method, route.url])).toEqual([[['HEAD', 'GET'], '/docs/:name']]);
-      expect(imports).toBe(0);
+      expect(imports()).toBe(0);
 
       const handler = routes[0].handler as (request: unknown, reply: unknown) => Promise<unknown>;
       const request = {
@@ -92,7 +98,7 @@ describe("Swagger UI's files", () => {
 
       for (const attempt of [2, 3]) {
         await handler(request, reply);
-        expect([attempt, imports]).toEqual([attempt, 2]);
+        expect([attempt, imports()]).toEqual([attempt, 2]);
         expect(reply.code).toHaveBeenLastCalledWith(200);
         expect(reply.headers).toHaveBeenLastCalledWith(
           expect.objectContaining({ 'Content-Type': 'text/css; charset=utf-8' }),
@@ -110,12 +116,7 @@ describe('loadSwagger', () => {
   afterEach(() => jest.dontMock('@nestjs/swagger'));
 
   it('imports @nestjs/swagger again after an import that failed, then applies the decorators recorded before', async () => {
-    let imports = 0;
-    jest.doMock('@nestjs/swagger', () => {
-      imports += 1;
-      if (imports === 1) throw new Error('transient');
-      return jest.requireActual<object>('@nestjs/swagger');
-    });
+    const imports = failingFirstImport('@nestjs/swagger');
     await jest.isolateModulesAsync(async () => {
       const docs = await import('./api-docs');
       class Dto {}
@@ -123,12 +124,12 @@ describe('loadSwagger', () => {
 
       await expect(docs.loadSwagger()).rejects.toThrow('transient');
       const api = await docs.loadSwagger();
-      expect(imports).toBe(2);
+      expect(imports()).toBe(2);
       expect(Reflect.getMetadata(api.DECORATORS.API_MODEL_PROPERTIES_ARRAY, Dto.prototype)).toEqual([
         ':name',
       ]);
       await expect(docs.loadSwagger()).resolves.toBe(api);
-      expect(imports).toBe(2);
+      expect(imports()).toBe(2);
     });
   });
 });
