@@ -4,6 +4,22 @@ import { benchAccessToken } from './bench-token';
 import { servedNodeFlags } from '../infrastructure/checks/served-node-flags';
 import type { Target } from './http.bench';
 
+/** The service's settings in the benchmarks: production mode, SQLite in `workdir`, verify-only. */
+export function serviceEnv(workdir: string, publicKey: string): Record<string, string> {
+  return {
+    DEBUG: 'false',
+    LOCAL_ENV_FILE: 'none',
+    SECRET_KEY: 'bench-secret-key-0123456789-0123456789',
+    DATABASE_URL: `sqlite:///${join(workdir, 'bench.sqlite3')}`,
+    MIGRATE_ON_START: 'true',
+    JWT_SIGN_KEY: '0',
+    JWT_VERIFY_KEY: publicKey,
+    // The targets run side by side: each takes a free metrics port (9464 by default).
+    METRICS_PORT: '0',
+    // As it ships: request logs on (LOG_LEVEL info), written to a sink the bench discards.
+  };
+}
+
 /**
  * What the HTTP benchmark compares; the first entry is the baseline (bare Fastify), and the one
  * marked `isNestBaseline` is what the service's goals are set against (Nest itself, same version).
@@ -19,18 +35,7 @@ export async function benchTargets(
     publicKeyEncoding: { type: 'spki', format: 'pem' },
     privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
   });
-  const appEnv = {
-    DEBUG: 'false',
-    LOCAL_ENV_FILE: 'none',
-    SECRET_KEY: 'bench-secret-key-0123456789-0123456789',
-    DATABASE_URL: `sqlite:///${join(workdir, 'bench.sqlite3')}`,
-    MIGRATE_ON_START: 'true',
-    JWT_SIGN_KEY: '0',
-    JWT_VERIFY_KEY: keys.publicKey,
-    // The targets run side by side: each takes a free metrics port (9464 by default).
-    METRICS_PORT: '0',
-    // As it ships: request logs on (LOG_LEVEL info), written to a sink the bench discards.
-  };
+  const appEnv = serviceEnv(workdir, keys.publicKey);
   // Every load generator sends the same Bearer header, so the baselines parse it too.
   const bearer = { authorization: `Bearer ${await benchAccessToken(keys.privateKey, keys.publicKey)}` };
   const service = join(__dirname, '..', 'dist', 'main.js');

@@ -10,6 +10,7 @@ import { runHttpBench } from './http.bench';
 import { runSyncBench } from './sync.bench';
 import { runLoginLimitsBench } from './login-limits.bench';
 import { runImageBench } from './image.bench';
+import { runStartupInstructionsBench } from './startup-instructions.bench';
 import { writeResults } from './results';
 
 async function main(): Promise<void> {
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
   if (isQuick) console.log('quick run: 1 round each, smaller bounds (figures are rougher)');
   const results: Record<string, boolean> = {};
   results.http = await runHttpBench();
+  results.startupInstructions = await runStartupInstructionsBench();
   results.bus = await runBusBench();
   results.sync = await runSyncBench();
   results.loginLimits = await runLoginLimitsBench();
