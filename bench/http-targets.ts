@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateRsaKeyPair } from '../test/support/keys';
 import { join } from 'node:path';
 import { benchAccessToken } from './bench-token';
 import { servedNodeFlags } from '../infrastructure/checks/served-node-flags';
@@ -30,11 +30,7 @@ export async function benchTargets(
   postgresUrl: string | null,
   otlpUrl: string,
 ): Promise<Target[]> {
-  const keys = generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-  });
+  const keys = generateRsaKeyPair();
   const appEnv = serviceEnv(workdir, keys.publicKey);
   // Every load generator sends the same Bearer header, so the baselines parse it too.
   const bearer = { authorization: `Bearer ${await benchAccessToken(keys.privateKey, keys.publicKey)}` };

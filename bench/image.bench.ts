@@ -8,13 +8,14 @@
  * built before, if there is one.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { compiled } from './http.bench';
 import { isQuick } from './quick-mode';
 import { writeResults } from './results';
 import { servedNodeFlags } from '../infrastructure/checks/served-node-flags';
+import { generateRsaKeyPair } from '../test/support/keys';
 import { freePort } from '../test/support/ports';
 import { waitForStatus } from '../test/support/spawn-service';
 
@@ -176,11 +177,7 @@ async function measureBareNest(engine: Engine): Promise<number | null> {
 /** The deployed process: start to ready (container start included) and idle RSS. */
 async function measureService(engine: Engine): Promise<{ startToReadyMs: number; idleRssMiB: number }> {
   const port = await freePort();
-  const { publicKey } = generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-  });
+  const { publicKey } = generateRsaKeyPair();
   const settings = {
     SECRET_KEY: randomBytes(32).toString('base64'),
     DATABASE_URL: 'sqlite:////tmp/app/bench.sqlite3',

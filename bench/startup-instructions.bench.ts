@@ -1,19 +1,20 @@
 /**
  * Start-up counted in instructions rather than milliseconds: valgrind's callgrind counts what a
  * process executes from exec to its first 200, which stays the same for the same work whatever
- * else the machine is doing (two runs of one build differed by ~1 % on the development VM, where
- * two wall-clock starts differ by ±200 ms). So a change to start-up too small for the cold-start
+ * else the machine is doing (four runs of one build on the development VM: 5.27–5.49 G, three of
+ * them within 1 %, where two wall-clock starts differ by ±200 ms). So a change to start-up too small for the cold-start
  * figure to show (a package no longer loaded: −3.3 % on 2026-12-03) can be seen here. The service
  * (dist/, its production flags and settings, SQLite migrated before) and the bare Nest app are
- * counted side by side, one per core. About 90 s; skipped in `--quick` runs and without valgrind.
+ * counted side by side, one per core. About 70 s; skipped in `--quick` runs and without valgrind.
  */
 import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { servedNodeFlags } from '../infrastructure/checks/served-node-flags';
+import { generateRsaKeyPair } from '../test/support/keys';
 import { freePort } from '../test/support/ports';
+import { waitForStatus } from '../test/support/spawn-service';
 import { compiled } from './http.bench';
 import { serviceEnv } from './http-targets';
 import { isQuick } from './quick-mode';
@@ -47,19 +48,13 @@ async function countUntilReady(
     ['--tool=callgrind', `--callgrind-out-file=${prefix}`, process.execPath, ...nodeArgs],
     { cwd: ROOT, env: { ...process.env, ...env }, stdio: 'ignore' },
   );
+  // Noticed at once, rather than after READY_TIMEOUT_MS of polling a process that is gone.
+  const exited = new Promise<never>((_resolve, reject) =>
+    child.once('exit', (code) => reject(new Error(`${name} exited with code ${code} under valgrind`))),
+  );
+  exited.catch(() => undefined); // the SIGKILL below, once counted, is not a failure
   try {
-    const deadline = Date.now() + READY_TIMEOUT_MS;
-    for (;;) {
-      if (child.exitCode !== null)
-        throw new Error(`${name} exited with code ${child.exitCode} under valgrind`);
-      if (Date.now() > deadline) throw new Error(`${name} was not ready within ${READY_TIMEOUT_MS / 1000} s`);
-      const status = await fetch(readyUrl).then(
-        (response) => response.status,
-        () => 0,
-      );
-      if (status === 200) break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    await Promise.race([waitForStatus(readyUrl, 200, READY_TIMEOUT_MS, 200), exited]);
     // A dump of the counters so far, written beside the final one as `<prefix>.1`.
     execFileSync('callgrind_control', ['-d', String(child.pid)], { stdio: 'ignore' });
     const dump = `${prefix}.1`;
@@ -76,7 +71,7 @@ async function countUntilReady(
 
 export async function runStartupInstructionsBench(): Promise<boolean> {
   if (isQuick) {
-    console.log('\nstart-up instructions: skipped in a quick run (about 90 s under valgrind)');
+    console.log('\nstart-up instructions: skipped in a quick run (about 70 s under valgrind)');
     return true;
   }
   if (!hasValgrind()) {
@@ -85,11 +80,7 @@ export async function runStartupInstructionsBench(): Promise<boolean> {
   }
   const workdir = mkdtempSync(join(tmpdir(), 'm8e-startup-'));
   try {
-    const { publicKey } = generateKeyPairSync('rsa', {
-      modulusLength: 2048,
-      publicKeyEncoding: { type: 'spki', format: 'pem' },
-      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-    });
+    const { publicKey } = generateRsaKeyPair();
     const [servicePort, nestPort] = [await freePort(), await freePort()];
     const env = { ...serviceEnv(workdir, publicKey), PORT: String(servicePort) };
     // Migrated before, so the count is the start's alone.
@@ -118,7 +109,7 @@ export async function runStartupInstructionsBench(): Promise<boolean> {
     const ratio = service.instructions / nest.instructions;
     const giga = (counted: Counted) => (counted.instructions / 1e9).toFixed(2);
     console.log(
-      `\nstart-up instructions, exec to the first 200 (valgrind callgrind; ~1 % between runs): the service ${giga(service)} G, bare Nest ${giga(nest)} G = ${ratio.toFixed(2)}×`,
+      `\nstart-up instructions, exec to the first 200 (valgrind callgrind): the service ${giga(service)} G, bare Nest ${giga(nest)} G = ${ratio.toFixed(2)}×`,
     );
     writeResults('startup-instructions', {
       service: service.instructions,
