@@ -1,12 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { startTestApp, TestApp } from '../support/test-app';
 import { testDatabases } from '../support/database';
-import { PROJECT_ROOT } from '../support/spawn-service';
-import { nodeEntry } from '../support/test-build';
+import { runProbe } from '../support/spawn-service';
 
 /** The directory of Swagger UI's files, found as src/http/swagger.ts finds it. */
 const fromSwagger = createRequire(require.resolve('@nestjs/swagger/package.json'));
@@ -282,22 +280,8 @@ describe.each(testDatabases())('HTTP surface on $name', (database) => {
 
 describe("Swagger UI's files", () => {
   it('are served by @fastify/send, loaded by the first request for one: neither it nor @fastify/static at start-up', () => {
-    const result = spawnSync(
-      process.execPath,
-      [
-        ...nodeEntry(join(PROJECT_ROOT, 'test', 'support', 'loaded-docs.main.ts')),
-        '@fastify/send',
-        '@fastify/static',
-      ],
-      {
-        cwd: PROJECT_ROOT,
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOCAL_ENV_FILE: 'none' },
-        encoding: 'utf8',
-        timeout: 60_000,
-      },
-    );
-    if (result.status !== 0) throw new Error(`the probe failed: ${result.stderr}`);
-    expect(JSON.parse(result.stdout.trim().split('\n').pop() ?? '{}')).toEqual({
+    const loaded = runProbe('loaded-docs.main.ts', ['@fastify/send', '@fastify/static']);
+    expect(loaded).toEqual({
       started: [],
       served: ['@fastify/send'],
     });

@@ -1,9 +1,7 @@
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { Received } from '../support/bus-testbed';
 import { BrokerJanitor, requireBroker, TEST_AMQP_URL, uniqueName, waitFor } from '../support/broker';
 import { LogCapture, ObservabilityProbeModule, PING_PATTERN } from '../support/observability-probe';
-import { PROJECT_ROOT } from '../support/spawn-service';
+import { runProbe } from '../support/spawn-service';
 import { testKeyPair } from '../support/keys';
 import {
   createItemCopiesTable,
@@ -14,7 +12,6 @@ import {
   trackSyncQueues,
 } from '../support/sync-testbed';
 import { startTestApp, TestApp } from '../support/test-app';
-import { nodeEntry } from '../support/test-build';
 
 /**
  * Metrics and correlation with tracing off (the default), on the real app and the real broker:
@@ -147,20 +144,7 @@ describeBroker('a data-sync replica', () => {
 
 describe('tracing off', () => {
   it('loads no OpenTelemetry SDK module (the probe sees them when tracing is on)', () => {
-    const loaded = (env: Record<string, string>): string[] => {
-      const result = spawnSync(
-        process.execPath,
-        nodeEntry(join(PROJECT_ROOT, 'test', 'support', 'loaded-otel.main.ts')),
-        {
-          cwd: PROJECT_ROOT,
-          env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOCAL_ENV_FILE: 'none', ...env },
-          encoding: 'utf8',
-          timeout: 60_000,
-        },
-      );
-      if (result.status !== 0) throw new Error(`the probe failed: ${result.stderr}`);
-      return JSON.parse(result.stdout.trim().split('\n').pop() ?? '[]') as string[];
-    };
+    const loaded = (env: Record<string, string>) => runProbe<string[]>('loaded-otel.main.ts', [], env);
     expect(loaded({})).toEqual([]);
     expect(
       loaded({ OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' }),

@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { nodeEntry, PROJECT_ROOT } from './test-build';
 
@@ -91,4 +91,24 @@ export async function waitForStatus(
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
   throw new Error(`${url} did not answer ${status} within ${timeoutMs} ms (last: ${last})`);
+}
+
+/**
+ * Runs one of test/support's probe entries (`entry`, e.g. 'loaded-otel.main.ts') to its end, in a
+ * process of its own that sees only PATH, HOME and `env`, and returns its last line of output as
+ * JSON.
+ */
+export function runProbe<T>(entry: string, args: string[] = [], env: Record<string, string> = {}): T {
+  const result = spawnSync(
+    process.execPath,
+    [...nodeEntry(join(PROJECT_ROOT, 'test', 'support', entry)), ...args],
+    {
+      cwd: PROJECT_ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOCAL_ENV_FILE: 'none', ...env },
+      encoding: 'utf8',
+      timeout: 60_000,
+    },
+  );
+  if (result.status !== 0) throw new Error(`the probe ${entry} failed: ${result.stderr}`);
+  return JSON.parse(result.stdout.trim().split('\n').pop() ?? 'null') as T;
 }
