@@ -1,5 +1,5 @@
 import { eventProperties, InvalidRoutingKeyError, toRoutingKey } from './bus.message';
-import { correlationScope } from '../platform/correlation';
+import { correlation } from '../platform/correlation';
 
 describe(toRoutingKey.name, () => {
   it('accepts a concrete dotted key', () => {
@@ -24,8 +24,8 @@ describe(eventProperties.name, () => {
     expect(first.messageId).not.toBe(second.messageId);
   });
 
-  it('takes the correlation id of the message being handled, and an explicit one over that', () => {
-    correlationScope.run('saga-1', () => {
+  it('takes the correlation id of the message being handled, and an explicit one over that', async () => {
+    await correlation.run('saga-1', async () => {
       expect(eventProperties('a.b').correlationId).toBe('saga-1');
       expect(eventProperties('a.b', { correlationId: 'mine' }).correlationId).toBe('mine');
     });

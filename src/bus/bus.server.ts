@@ -6,7 +6,7 @@ import { AmqpContext } from './amqp.context';
 import { DeadLetterReason, HEADERS } from './bus.constants';
 import { describeError, HandlerTimeoutError, InvalidHandlerPatternError } from './bus.errors';
 import { BusMetrics, UNMATCHED_PATTERN } from './bus.metrics';
-import { correlationScope } from '../platform/correlation';
+import { correlation } from '../platform/correlation';
 import { activeTracing } from '../tracing/tracing';
 import { RetryDecision, RetryPolicy } from './retry-policy';
 import { deliveredProvenance, Provenance, RetrySeal } from './retry-seal';
@@ -298,7 +298,7 @@ export abstract class BusServer extends Server implements CustomTransportStrateg
       return { kind: 'done', pattern };
     };
     const tracing = activeTracing();
-    return correlationScope.run(correlationId ?? '', () =>
+    return correlation.run(correlationId ?? '', () =>
       tracing
         ? tracing.traceConsume(
             {

@@ -1,7 +1,7 @@
-import type { FastifyRequest, RouteOptions } from 'fastify';
+import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 
 /** A callback-style hook of the request phases before the handler. */
-export type RequestPhaseHook = (request: FastifyRequest, reply: unknown, done: () => void) => void;
+export type RequestPhaseHook = (request: FastifyRequest, reply: FastifyReply, done: () => void) => void;
 
 /**
  * Adds a hook to one route as it is registered (from an `onRoute` hook), after the route's own:
@@ -12,7 +12,7 @@ export function appendRouteHook(
   phase: 'onRequest' | 'preValidation',
   hook: RequestPhaseHook,
 ): void {
-  const current = route[phase] as RequestPhaseHook | RequestPhaseHook[] | undefined;
+  const current = route[phase];
   const hooks = current === undefined ? [] : Array.isArray(current) ? current : [current];
   route[phase] = [...hooks, hook] as RouteOptions[typeof phase];
 }

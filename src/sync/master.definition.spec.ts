@@ -1,4 +1,4 @@
-import { correlationScope } from '../platform/correlation';
+import { correlation } from '../platform/correlation';
 import { DataSource } from 'typeorm';
 import { User } from '../auth/user.entity';
 import { RefreshToken } from '../auth/refresh-token.entity';
@@ -104,11 +104,13 @@ describe(ResolvedMaster.name, () => {
     );
   });
 
-  it('defaults meta to {} and correlation_id to the one in scope, and calls the functions when given', () => {
+  it('defaults meta to {} and correlation_id to the one in scope, and calls the functions when given', async () => {
     const plain = new ResolvedMaster(ITEM_MASTER, dataSource);
     expect(plain.meta(item(), 'SAVE')).toEqual({});
     expect(plain.correlationId('SAVE', 'x', null)).toBeNull();
-    expect(correlationScope.run('req-7f3a', () => plain.correlationId('SAVE', 'x', null))).toBe('req-7f3a');
+    expect(await correlation.run('req-7f3a', async () => plain.correlationId('SAVE', 'x', null))).toBe(
+      'req-7f3a',
+    );
     const custom = new ResolvedMaster(
       {
         ...ITEM_MASTER,

@@ -15,7 +15,7 @@ import {
   retryQueueName,
 } from './sync.constants';
 import { SyncMetrics } from './sync.metrics';
-import { correlationScope } from '../platform/correlation';
+import { correlation } from '../platform/correlation';
 import { activeTracing } from '../tracing/tracing';
 
 export interface ConsumerOptions {
@@ -77,7 +77,7 @@ export class SyncConsumer {
     const correlationId = typeof body.correlation_id === 'string' ? body.correlation_id : '';
     const settle = () => this.settle(message, body, expiresAt, now);
     const tracing = activeTracing();
-    return correlationScope.run(correlationId, () =>
+    return correlation.run(correlationId, () =>
       tracing
         ? tracing.traceConsume(
             {

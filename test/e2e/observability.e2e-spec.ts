@@ -153,3 +153,23 @@ describe('tracing off', () => {
     );
   });
 });
+
+describe('correlation scopes and promise hooks', () => {
+  it('turns the hooks on for a write, off once no scope has been open for the idle window, and on again for the next writes, each handler seeing its own request id', () => {
+    const seen = runProbe<Record<string, unknown>>('correlation-hooks.main.ts');
+    const on = { hooks: true, isOn: true };
+    const off = { hooks: false, isOn: false };
+    expect(seen).toEqual({
+      atStart: off,
+      firstSeen: 'first-write',
+      afterWrite: on,
+      withinWindow: on,
+      afterIdle: off,
+      // A read enters no scope.
+      afterRead: off,
+      secondSeen: 'second-write',
+      thirdSeen: 'third-write',
+      afterNextWrites: on,
+    });
+  });
+});
