@@ -2,7 +2,13 @@ import { generateRsaKeyPair } from '../test/support/keys';
 import { join } from 'node:path';
 import { benchAccessToken } from './bench-token';
 import { servedNodeFlags } from '../infrastructure/checks/served-node-flags';
-import type { Target } from './http.bench';
+import type { BenchRequest, Target } from './http.bench';
+import { CORRELATION_IDLE_MS } from '../src/platform/correlation';
+
+/** Past the service's idle window after a write, with a second to spare. */
+const AFTER_WRITE_SETTLE_MS = CORRELATION_IDLE_MS + 1_000;
+const afterWriteName = (what: string) =>
+  `${what}: GET /api/me ${AFTER_WRITE_SETTLE_MS / 1000} s after one POST /api/items`;
 
 /** The service's settings in the benchmarks: production mode, SQLite in `workdir`, verify-only. */
 export function serviceEnv(workdir: string, publicKey: string): Record<string, string> {
@@ -41,41 +47,13 @@ export async function benchTargets(
   // sink, which answers 200 to every export; the serialization is the server's cost, counted).
   const traced = { ...appEnv, OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl };
   const untracedMe = 'this service: GET /api/me, RS256 (verified-token cache on)';
-  // BENCH_COMPARE_DIST=/other/checkout/dist/main.js loads another build beside this one in the
-  // same interleaved rounds: an A/B that machine noise cannot fake (e.g. before/after a change).
-  const compare = process.env.BENCH_COMPARE_DIST;
-  const compared: Target[] = compare
-    ? [
-        {
-          name: 'compared build: GET /api/me, RS256 (verified-token cache on)',
-          script: compare,
-          nodeFlags: served,
-          args: [],
-          path: '/api/me',
-          headers: bearer,
-          env: appEnv,
-        },
-        {
-          name: 'compared build: GET /api/me, RS256 verified every request',
-          script: compare,
-          nodeFlags: served,
-          args: [],
-          path: '/api/me',
-          headers: bearer,
-          env: { ...appEnv, JWT_CACHE_SIZE: '0' },
-        },
-        {
-          name: 'compared build: GET /health/live',
-          script: compare,
-          nodeFlags: served,
-          args: [],
-          path: '/health/live',
-          readyPath: '/health/ready',
-          headers: bearer,
-          env: appEnv,
-        },
-      ]
-    : [];
+  const oneWrite: BenchRequest = {
+    method: 'POST',
+    path: '/api/items',
+    body: ITEM_BODY,
+    headers: { ...bearer, 'content-type': 'application/json' },
+  };
+  const compared = comparedTargets(appEnv, bearer, oneWrite);
   return [
     { name: 'bare Fastify', script: 'servers/bare-fastify.ts', args: [], path: '/hello', headers: bearer },
     {
@@ -125,22 +103,30 @@ export async function benchTargets(
       goalVsNest: 0.9,
     },
     {
-      // The same after one item is written: the write's correlation scope turns Node's promise
-      // hooks on for the rest of the process's life, as in any service that has taken a write or
-      // a bus message (README, Speed and memory). The one-route target above never does.
-      name: 'this service: GET /api/me after one POST /api/items (as once in service)',
+      // Reads while writes go on: each write's correlation scope turns Node's promise hooks on
+      // (Node 20 and 22), for every request, until no scope has been open for a few seconds
+      // (CorrelationScopes). The one-route target above never takes a write.
+      name: 'this service: GET /api/me while taking one POST /api/items a second',
       script: service,
       nodeFlags: served,
       args: [],
       path: '/api/me',
       headers: bearer,
       env: appEnv,
-      firstRequest: {
-        method: 'POST',
-        path: '/api/items',
-        body: ITEM_BODY,
-        headers: { ...bearer, 'content-type': 'application/json' },
-      },
+      sideRequest: { request: oneWrite, everyMs: 1_000 },
+      cpuVs: { target: untracedMe, as: 'without writes' },
+    },
+    {
+      // The same once the last write is past the idle window: the hooks are off again.
+      name: afterWriteName('this service'),
+      script: service,
+      nodeFlags: served,
+      args: [],
+      path: '/api/me',
+      headers: bearer,
+      env: appEnv,
+      firstRequest: oneWrite,
+      settleMs: AFTER_WRITE_SETTLE_MS,
       cpuVs: { target: untracedMe, as: 'before any write' },
     },
     {
@@ -218,4 +204,55 @@ function itemsPost(
     readyPath: '/health/ready',
     env,
   };
+}
+
+/**
+ * `BENCH_COMPARE_DIST=/other/checkout/dist/main.js` loads another build beside this one in the
+ * same interleaved rounds, and `BENCH_COMPARE_ENV='NAME=value …'` runs it (or this build, when
+ * no other is named) with other environment variables: A/Bs that machine noise cannot fake
+ * (before/after a change, a runtime setting such as MALLOC_ARENA_MAX).
+ */
+function comparedTargets(
+  appEnv: Record<string, string>,
+  bearer: Record<string, string>,
+  oneWrite: BenchRequest,
+): Target[] {
+  const extraEnv = parseEnvAssignments(process.env.BENCH_COMPARE_ENV ?? '');
+  const script =
+    process.env.BENCH_COMPARE_DIST ??
+    (Object.keys(extraEnv).length > 0 ? join(__dirname, '..', 'dist', 'main.js') : undefined);
+  if (!script) return [];
+  const env = { ...appEnv, ...extraEnv };
+  const base = { script, nodeFlags: servedNodeFlags(), args: [], path: '/api/me', headers: bearer, env };
+  return [
+    { ...base, name: 'compared build: GET /api/me, RS256 (verified-token cache on)' },
+    {
+      ...base,
+      name: 'compared build: GET /api/me, RS256 verified every request',
+      env: { ...env, JWT_CACHE_SIZE: '0' },
+    },
+    {
+      ...base,
+      name: 'compared build: GET /api/me while taking one POST /api/items a second',
+      sideRequest: { request: oneWrite, everyMs: 1_000 },
+    },
+    {
+      ...base,
+      name: afterWriteName('compared build'),
+      firstRequest: oneWrite,
+      settleMs: AFTER_WRITE_SETTLE_MS,
+    },
+    { ...base, name: 'compared build: GET /health/live', path: '/health/live', readyPath: '/health/ready' },
+  ];
+}
+
+/** `A=1 B=two` → `{ A: '1', B: 'two' }`; anything else is a mistake worth stopping for. */
+function parseEnvAssignments(text: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(word);
+    if (!match) throw new Error(`BENCH_COMPARE_ENV: "${word}" is not NAME=value`);
+    env[match[1]] = match[2];
+  }
+  return env;
 }

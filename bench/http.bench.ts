@@ -36,7 +36,11 @@ export interface Target {
    * Sent once after start, before any load and after the idle RSS is read: puts the process in the
    * state it runs in once in service (one write turns on what stays on, see the README).
    */
-  firstRequest?: { method: 'POST'; path: string; body: string; headers: Record<string, string> };
+  firstRequest?: BenchRequest;
+  /** Loaded (warm-up included) only once this long has passed since `firstRequest` was answered. */
+  settleMs?: number;
+  /** Sent every `everyMs` while the target is loaded, beside the load: writes going on meanwhile. */
+  sideRequest?: { request: BenchRequest; everyMs: number };
   /** The goal the issue sets: this target must reach `goalVsNest` × the bare Nest app. */
   goalVsNest?: number;
   /** The bare Nest app the goals are ratios of. */
@@ -56,6 +60,14 @@ export interface Target {
   cpuVs?: { target: string; as: string; goal?: number };
 }
 
+/** A request the bench sends itself, outside the load generator's. */
+export interface BenchRequest {
+  method: 'POST';
+  path: string;
+  body: string;
+  headers: Record<string, string>;
+}
+
 /** Goals of the service process itself (issue: observability and performance). */
 const GOAL_COLD_START_MS = 500;
 const GOAL_IDLE_RSS_MIB = 120;
@@ -64,6 +76,8 @@ interface Running {
   target: Target;
   child: ChildProcess;
   port: number;
+  /** When the first load may start (see Target.settleMs). */
+  loadableAt: number;
   coldStartMs: number;
   idleRssMiB: number;
   /** The largest RSS seen right after a load round. */
@@ -117,16 +131,12 @@ async function start(target: Target, port: number): Promise<Running> {
   const coldStartMs = Date.now() - started;
   await new Promise((resolve) => setTimeout(resolve, 500));
   const idleRssMiB = rssMiB(child.pid!);
-  const first = target.firstRequest;
-  if (first) {
-    const response = await fetch(`http://127.0.0.1:${port}${first.path}`, first);
-    if (!response.ok)
-      throw new Error(`${target.name}: ${first.method} ${first.path} answered ${response.status}`);
-  }
+  if (target.firstRequest) await send(target, port, target.firstRequest);
   return {
     target,
     child,
     port,
+    loadableAt: Date.now() + (target.settleMs ?? 0),
     coldStartMs,
     idleRssMiB,
     loadRssMiB: idleRssMiB,
@@ -135,16 +145,42 @@ async function start(target: Target, port: number): Promise<Running> {
   };
 }
 
+async function send(target: Target, port: number, request: BenchRequest): Promise<void> {
+  const response = await fetch(`http://127.0.0.1:${port}${request.path}`, request);
+  await response.arrayBuffer();
+  if (!response.ok)
+    throw new Error(`${target.name}: ${request.method} ${request.path} answered ${response.status}`);
+}
+
 async function load(running: Running, seconds: number): Promise<{ rps: number; cpuPerRequest: number }> {
+  const { target, port } = running;
+  const settling = running.loadableAt - Date.now();
+  if (settling > 0) await new Promise((resolve) => setTimeout(resolve, settling));
+  const side = target.sideRequest;
+  const sent: Promise<unknown>[] = [];
+  // Caught at once (an unhandled rejection would end the bench), thrown after the round.
+  const sideTimer =
+    side &&
+    setInterval(
+      () => sent.push(send(target, port, side.request).catch((error: unknown) => error)),
+      side.everyMs,
+    );
   const cpuBefore = cpuMicros(running.child.pid!);
-  const result = await autocannon({
-    url: `http://127.0.0.1:${running.port}${running.target.path}`,
-    connections: CONNECTIONS,
-    duration: seconds,
-    method: running.target.method ?? 'GET',
-    body: running.target.body,
-    headers: running.target.headers,
-  });
+  let result: autocannon.Result;
+  try {
+    result = await autocannon({
+      url: `http://127.0.0.1:${port}${target.path}`,
+      connections: CONNECTIONS,
+      duration: seconds,
+      method: target.method ?? 'GET',
+      body: target.body,
+      headers: target.headers,
+    });
+  } finally {
+    clearInterval(sideTimer);
+  }
+  const sideFailure = (await Promise.all(sent)).find((outcome) => outcome instanceof Error);
+  if (sideFailure) throw sideFailure;
   running.loadRssMiB = Math.max(running.loadRssMiB, rssMiB(running.child.pid!));
   if (result.non2xx > 0 || result.errors > 0) {
     throw new Error(
