@@ -47,6 +47,8 @@ export async function benchTargets(
   // sink, which answers 200 to every export; the serialization is the server's cost, counted).
   const traced = { ...appEnv, OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl };
   const untracedMe = 'this service: GET /api/me, RS256 (verified-token cache on)';
+  // The service's /api/me as it ships; each target below changes one thing.
+  const me = { script: service, nodeFlags: served, args: [], path: '/api/me', headers: bearer, env: appEnv };
   const oneWrite: BenchRequest = {
     method: 'POST',
     path: '/api/items',
@@ -91,70 +93,38 @@ export async function benchTargets(
       path: '/hello',
       headers: bearer,
     },
-    {
-      name: untracedMe,
-      script: service,
-      nodeFlags: served,
-      args: [],
-      path: '/api/me',
-      readyPath: '/health/ready',
-      headers: bearer,
-      env: appEnv,
-      goalVsNest: 0.9,
-    },
+    { name: untracedMe, ...me, readyPath: '/health/ready', goalVsNest: 0.9 },
     {
       // Reads while writes go on: each write's correlation scope turns Node's promise hooks on
       // (Node 20 and 22), for every request, until no scope has been open for a few seconds
       // (CorrelationScopes). The one-route target above never takes a write.
       name: 'this service: GET /api/me while taking one POST /api/items a second',
-      script: service,
-      nodeFlags: served,
-      args: [],
-      path: '/api/me',
-      headers: bearer,
-      env: appEnv,
+      ...me,
       sideRequest: { request: oneWrite, everyMs: 1_000 },
       cpuVs: { target: untracedMe, as: 'without writes' },
     },
     {
       // The same once the last write is past the idle window: the hooks are off again.
       name: afterWriteName('this service'),
-      script: service,
-      nodeFlags: served,
-      args: [],
-      path: '/api/me',
-      headers: bearer,
-      env: appEnv,
+      ...me,
       firstRequest: oneWrite,
       settleMs: AFTER_WRITE_SETTLE_MS,
       cpuVs: { target: untracedMe, as: 'before any write' },
     },
     {
       name: 'this service: GET /api/me, RS256 verified every request',
-      script: service,
-      nodeFlags: served,
-      args: [],
-      path: '/api/me',
-      headers: bearer,
+      ...me,
       env: { ...appEnv, JWT_CACHE_SIZE: '0' },
     },
     {
       name: 'this service: GET /api/me, tracing on, every request recorded and exported',
-      script: service,
-      nodeFlags: served,
-      args: [],
-      path: '/api/me',
-      headers: bearer,
+      ...me,
       env: traced,
       cpuVs: { target: untracedMe, as: 'untraced', goal: 1.1 },
     },
     {
       name: 'this service: GET /api/me, tracing on, OTEL_TRACES_SAMPLER_ARG=0.1',
-      script: service,
-      nodeFlags: served,
-      args: [],
-      path: '/api/me',
-      headers: bearer,
+      ...me,
       env: { ...traced, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' },
       cpuVs: { target: untracedMe, as: 'untraced' },
     },
