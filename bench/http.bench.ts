@@ -33,8 +33,8 @@ export interface Target {
   /** Polled until 200 at start (the cold start ends there); `path` when unset. */
   readyPath?: string;
   /**
-   * Sent once after start, before any load and after the idle RSS is read: puts the process in the
-   * state it runs in once in service (one write turns on what stays on, see the README).
+   * Sent once after start, before any load and after the idle RSS is read: puts the process in a
+   * state it runs in once in service (after a write, see the README).
    */
   firstRequest?: BenchRequest;
   /** Loaded (warm-up included) only once this long has passed since `firstRequest` was answered. */
@@ -159,12 +159,11 @@ async function load(running: Running, seconds: number): Promise<{ rps: number; c
   const side = target.sideRequest;
   const sent: Promise<unknown>[] = [];
   // Caught at once (an unhandled rejection would end the bench), thrown after the round.
-  const sideTimer =
-    side &&
-    setInterval(
-      () => sent.push(send(target, port, side.request).catch((error: unknown) => error)),
-      side.everyMs,
-    );
+  const sendSide = (request: BenchRequest) =>
+    sent.push(send(target, port, request).catch((error: unknown) => error));
+  // One at once: the rounds of the other targets in between outlast the service's idle window.
+  if (side) sendSide(side.request);
+  const sideTimer = side && setInterval(() => sendSide(side.request), side.everyMs);
   const cpuBefore = cpuMicros(running.child.pid!);
   let result: autocannon.Result;
   try {
