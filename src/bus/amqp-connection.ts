@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { ChannelModel, ConfirmChannel } from 'amqplib';
 import { DEFAULT_HEARTBEAT_SECONDS, RECONNECT_MAX_DELAY_MS, RECONNECT_MIN_DELAY_MS } from './bus.constants';
 import { BusClosedError, describeError } from './bus.errors';
+import { batchSocketWrites } from './socket-write-batching';
 
 /** One live connection with its confirm channel; replaced as a whole after any failure. */
 export interface AmqpSession {
@@ -100,6 +101,8 @@ export class AmqpConnection {
     const connection = await connect(withHeartbeat(this.url), {
       clientProperties: { connection_name: this.name },
     });
+    if (!batchSocketWrites(connection))
+      this.logger.warn('amqplib internals changed: each message is written to the socket on its own');
     try {
       const channel = await connection.createConfirmChannel();
       const session: AmqpSession = { connection, channel };

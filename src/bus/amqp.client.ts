@@ -7,7 +7,7 @@ import { BusClient } from './bus.client';
 import { DIRECT_REPLY_QUEUE } from './bus.constants';
 import { BusClosedError, RemoteHandlerError, RequestInterruptedError, RpcTimeoutError } from './bus.errors';
 import { BusMetrics } from './bus.metrics';
-import { encodeBody, eventProperties, PublishOptions, toRoutingKey } from './bus.message';
+import { encodeBody, eventProperties, PublishOptions, toRoutingKey, writableHeaders } from './bus.message';
 import { RawPublishProperties, ReplyPacket } from './bus.server';
 import { activeTracing, MessageHeaders } from '../tracing/tracing';
 
@@ -87,7 +87,7 @@ export class AmqpClient extends BusClient {
       const properties = eventProperties(key, options);
       const publish = () => this.publisher.publish(exchange, key, encodeBody(data), properties);
       const tracing = activeTracing();
-      return tracing ? tracing.tracePublish(exchange, key, properties.headers, publish) : publish();
+      return tracing ? tracing.tracePublish(exchange, key, writableHeaders(properties), publish) : publish();
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }

@@ -1,4 +1,4 @@
-import { eventProperties, InvalidRoutingKeyError, toRoutingKey } from './bus.message';
+import { eventProperties, InvalidRoutingKeyError, toRoutingKey, writableHeaders } from './bus.message';
 import { correlation } from '../platform/correlation';
 
 describe(toRoutingKey.name, () => {
@@ -29,5 +29,24 @@ describe(eventProperties.name, () => {
       expect(eventProperties('a.b').correlationId).toBe('saga-1');
       expect(eventProperties('a.b', { correlationId: 'mine' }).correlationId).toBe('mine');
     });
+  });
+
+  it("carries headers only when given, as a copy of the caller's", () => {
+    expect(eventProperties('a.b').headers).toBeUndefined();
+    const given = { tenant: 'eu' };
+    const properties = eventProperties('a.b', { headers: given });
+    expect(properties.headers).toEqual({ tenant: 'eu' });
+    writableHeaders(properties).traceparent = '00-abc';
+    expect(given).toEqual({ tenant: 'eu' });
+  });
+});
+
+describe(writableHeaders.name, () => {
+  it('makes the headers object once, where trace context can be written', () => {
+    const properties = eventProperties('a.b');
+    const headers = writableHeaders(properties);
+    headers.traceparent = '00-abc';
+    expect(writableHeaders(properties)).toBe(headers);
+    expect(properties.headers).toEqual({ traceparent: '00-abc' });
   });
 });

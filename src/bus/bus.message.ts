@@ -42,7 +42,7 @@ export function eventProperties(
 ): Omit<Options.Publish, 'headers'> & {
   messageId: string;
   correlationId: string;
-  headers: Record<string, unknown>;
+  headers: Record<string, unknown> | undefined;
 } {
   const messageId = randomUUID();
   return {
@@ -52,8 +52,18 @@ export function eventProperties(
     contentType: JSON_CONTENT_TYPE,
     timestamp: Math.floor(Date.now() / 1000),
     type: routingKey,
-    headers: { ...options.headers },
+    // None unless asked for: amqplib makes a message's headers object the prototype of a new one
+    // (Object.create), and turning a fresh object into a prototype cost ~3.5 µs per publish, a
+    // fifth of raw amqplib's CPU per message. The wire carries an empty table either way.
+    headers: options.headers ? { ...options.headers } : undefined,
   };
+}
+
+/** The headers to write trace context into: the message's own, made when it had none. */
+export function writableHeaders(properties: {
+  headers: Record<string, unknown> | undefined;
+}): Record<string, unknown> {
+  return (properties.headers ??= {});
 }
 
 /** The amqplib property set with everything unset, for messages the in-process broker makes. */

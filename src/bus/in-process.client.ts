@@ -4,7 +4,7 @@ import { BusClient } from './bus.client';
 import { DIRECT_REPLY_QUEUE } from './bus.constants';
 import { RemoteHandlerError, RpcTimeoutError } from './bus.errors';
 import { BusMetrics } from './bus.metrics';
-import { encodeBody, eventProperties, PublishOptions, toRoutingKey } from './bus.message';
+import { encodeBody, eventProperties, PublishOptions, toRoutingKey, writableHeaders } from './bus.message';
 import { RawPublishProperties, ReplyPacket } from './bus.server';
 import { InProcessBroker } from './in-process.broker';
 import { activeTracing, MessageHeaders } from '../tracing/tracing';
@@ -48,7 +48,7 @@ export class InProcessClient extends BusClient {
       this.metrics.onPublishSettled(0, 'confirmed');
     };
     const tracing = activeTracing();
-    return tracing ? tracing.tracePublish(exchange, key, properties.headers, publish) : publish();
+    return tracing ? tracing.tracePublish(exchange, key, writableHeaders(properties), publish) : publish();
   }
 
   async publishRaw(
