@@ -92,6 +92,7 @@ export async function benchTargets(
       args: ['express'],
       path: '/hello',
       headers: bearer,
+      isFullRunOnly: true,
     },
     { name: untracedMe, ...me, readyPath: '/health/ready', goalVsNest: 0.9 },
     {
@@ -127,6 +128,7 @@ export async function benchTargets(
       ...me,
       env: { ...traced, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' },
       cpuVs: { target: untracedMe, as: 'untraced' },
+      isFullRunOnly: true,
     },
     {
       name: 'this service: GET /health/live',

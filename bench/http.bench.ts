@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchTargets } from './http-targets';
 import { writeResults } from './results';
+import { isQuick } from './quick-mode';
 import { cpuMicros, rssMiB } from './proc-stats';
 import { createScratchDatabase } from '../test/support/database';
 import { freePort } from '../test/support/ports';
@@ -51,6 +52,8 @@ export interface Target {
   isTracingFloor?: boolean;
   /** The service as it ships, whose cold start and idle RSS have goals of their own. */
   isService?: boolean;
+  /** Left out of `--quick` runs: a comparison with no goal of its own (keeps them under two minutes). */
+  isFullRunOnly?: boolean;
   /** Node flags of the process (the service's: those it ships with, servedNodeFlags()). */
   nodeFlags?: string[];
   /**
@@ -240,7 +243,10 @@ export async function runHttpBench(): Promise<boolean> {
   const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : null;
   const sink = await startOtlpSink();
   const targets = (await benchTargets(workdir, database?.url ?? null, sink.url)).filter(
-    (target, i) => i === 0 || target.isNestBaseline || !only || only.test(target.name),
+    (target, i) =>
+      i === 0 ||
+      target.isNestBaseline ||
+      ((!only || only.test(target.name)) && !(isQuick && target.isFullRunOnly)),
   );
   const servers: Running[] = [];
   try {
