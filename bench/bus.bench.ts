@@ -19,6 +19,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { AmqpClient } from '../src/bus/amqp.client';
 import { AmqpServer } from '../src/bus/amqp.server';
 import { BusMetrics } from '../src/bus/bus.metrics';
+import { MetricsService } from '../src/platform/metrics.service';
 
 const URL = 'amqp://guest:guest@127.0.0.1:5672';
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 20_000);
@@ -30,7 +31,11 @@ const EXCHANGE = `bench-${RUN}`;
 const PAYLOAD = { id: 0, text: 'x'.repeat(280) }; // ~300 bytes as JSON, like perf-reference.md
 const RAW_KEY = 'bench.raw';
 const BUS_KEY = 'bench.bus';
-const metrics = new BusMetrics(null);
+// As the service runs it: the bus's Prometheus metrics on (counters and the publish histogram),
+// in a registry of the bench's own.
+const metrics = new BusMetrics(
+  new MetricsService({ observability: { metricsPrefix: 'bench_', metricsPort: 0, tracing: null } }),
+);
 /** The issue's goal (observability and performance): publishing costs at most 10 % of raw amqplib's rate. */
 const PUBLISH_GOAL = 0.9;
 /** Publishes between two waits for their confirms, on both sides (the perf-reference.md method). */
