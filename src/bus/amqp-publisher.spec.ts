@@ -1,5 +1,5 @@
 import type { AmqpConnection, AmqpSession } from './amqp-connection';
-import { ConfirmPublisher, PublisherCounters, timeoutSweepMs } from './amqp-publisher';
+import { ConfirmPublisher, PublisherCounters } from './amqp-publisher';
 import { PublishTimeoutError } from './bus.errors';
 
 const TIMEOUT_MS = 100;
@@ -10,24 +10,24 @@ const counters: PublisherCounters = {
   onPublishSettled: () => undefined,
 };
 
-/** A connection that is down (no session) or up with a channel that confirms on the next turn. */
-function connection(confirms: boolean): AmqpConnection {
+type Confirm = (error: unknown) => void;
+
+/**
+ * A connection that is down (no session), or up with a channel that confirms each message on the
+ * next turn, or one that keeps the confirms for the test to give (`held`, by routing key).
+ */
+function connection(confirms: boolean | Map<string, Confirm>): AmqpConnection {
   const channel = {
-    publish: (
-      _exchange: string,
-      _key: string,
-      _content: Buffer,
-      _options: unknown,
-      done: (e: unknown) => void,
-    ) => {
-      if (confirms) setImmediate(() => done(null));
+    publish: (_exchange: string, key: string, _content: Buffer, _options: unknown, done: Confirm) => {
+      if (confirms instanceof Map) confirms.set(key, done);
+      else if (confirms) setImmediate(() => done(null));
       return true;
     },
     once: () => undefined,
   };
   const session = { channel } as unknown as AmqpSession;
   return {
-    current: confirms ? session : null,
+    current: confirms === false ? null : session,
     onUp: () => undefined,
     onDown: () => undefined,
   } as unknown as AmqpConnection;
@@ -59,7 +59,7 @@ describe(ConfirmPublisher.name, () => {
     expect(performance.now() - started).toBeLessThan(5_000);
   });
 
-  it('keeps one sweep timer while anything is pending and none once all have settled', async () => {
+  it('keeps one timer while anything is pending and none once all have settled', async () => {
     const before = timers();
     const publisher = new ConfirmPublisher(connection(false), 100, TIMEOUT_MS, counters);
     const pending = Array.from({ length: 50 }, (_, i) =>
@@ -70,7 +70,7 @@ describe(ConfirmPublisher.name, () => {
     expect(timers()).toBe(before);
   });
 
-  it('resolves confirmed publishes and leaves them alone past the timeout', async () => {
+  it('resolves confirmed publishes and drops its timer once none is pending', async () => {
     const before = timers();
     const publisher = new ConfirmPublisher(connection(true), 100, TIMEOUT_MS, counters);
     const settled = await Promise.allSettled(
@@ -81,9 +81,18 @@ describe(ConfirmPublisher.name, () => {
     expect(timers()).toBe(before);
   });
 
-  it('sweeps a 30 s timeout once a second and short ones often enough to keep them', () => {
-    expect(timeoutSweepMs(30_000)).toBe(1000);
-    expect(timeoutSweepMs(400)).toBe(20);
-    expect(timeoutSweepMs(100)).toBe(5);
+  it('times the next message from its own publish once an older one is confirmed', async () => {
+    const held = new Map<string, Confirm>();
+    const publisher = new ConfirmPublisher(connection(held), 10, TIMEOUT_MS, counters);
+    const first = publisher.publish('x', 'first', Buffer.from('{}'), {});
+    await new Promise((resolve) => setTimeout(resolve, TIMEOUT_MS / 2));
+    const secondAt = performance.now();
+    const second = publisher.publish('x', 'second', Buffer.from('{}'), {}).catch((e: unknown) => e);
+    held.get('first')!(null);
+    await first;
+    // The timer was set for the first one's deadline; the second fails at its own.
+    expect(await second).toBeInstanceOf(PublishTimeoutError);
+    expect(performance.now() - secondAt).toBeGreaterThanOrEqual(TIMEOUT_MS - 1);
+    expect(publisher.pendingCount).toBe(0);
   });
 });

@@ -16,10 +16,6 @@ interface PendingPublish {
   isSettled: boolean;
 }
 
-/** How often overdue publishes are looked for: a 30 s timeout is kept to within ~1 s. */
-export function timeoutSweepMs(timeoutMs: number): number {
-  return Math.min(1000, Math.max(5, Math.round(timeoutMs / 20)));
-}
 
 export interface PublisherCounters {
   onPublished(): void;
@@ -33,11 +29,13 @@ export interface PublisherCounters {
  * no round trip. Nothing is unbounded: past `limit` unconfirmed messages a publish fails at
  * once, and a message the broker has not confirmed within `timeoutMs` fails loudly.
  *
- * One sweep timer while anything is pending, not a timer per message (a setTimeout and its
- * clearTimeout cost ~1.3 µs, on every publish): every message has the same timeout, and the
- * in-flight messages (in the order they were written) followed by the waiting ones are in
- * publish order — the waiting queue is written from its front, and a reconnect puts the
- * unconfirmed ones back at its front — so a sweep stops at the first one not yet due.
+ * One timer while anything is pending, not one per message (a setTimeout and its clearTimeout
+ * cost ~1.3 µs, on every publish): every message has the same timeout, and the in-flight
+ * messages (in the order they were written) followed by the waiting ones are in publish order —
+ * the waiting queue is written from its front, and a reconnect puts the unconfirmed ones back at
+ * its front — so the oldest pending message is the first of them. The timer is set for its
+ * deadline; when it fires, the overdue ones fail (a sweep that stops at the first one not yet
+ * due) and it is set again for the oldest left.
  */
 export class ConfirmPublisher {
   private readonly waiting: PendingPublish[] = [];
@@ -45,7 +43,7 @@ export class ConfirmPublisher {
   private isWaitingForDrain = false;
   private isClosed = false;
   private idleWaiters: (() => void)[] = [];
-  private sweepTimer: NodeJS.Timeout | null = null;
+  private timeoutTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly connection: AmqpConnection,
@@ -78,7 +76,7 @@ export class ConfirmPublisher {
         startedAt: performance.now(),
       };
       this.waiting.push(entry);
-      this.sweepTimer ??= setInterval(() => this.failOverdue(), timeoutSweepMs(this.timeoutMs));
+      if (this.timeoutTimer === null) this.armTimeout();
       this.flush();
     });
   }
@@ -161,18 +159,35 @@ export class ConfirmPublisher {
     this.waiting.unshift(...unconfirmed);
   }
 
-  /** Fails what the broker has not confirmed within the timeout, oldest first (see the class). */
+  /** Sets the timer for the oldest pending message's deadline (see the class). */
+  private armTimeout(): void {
+    const oldest = this.oldestPending();
+    if (!oldest) return;
+    const dueInMs = Math.max(0, oldest.startedAt + this.timeoutMs - performance.now());
+    this.timeoutTimer = setTimeout(() => this.failOverdue(), dueInMs);
+  }
+
+  private oldestPending(): PendingPublish | undefined {
+    for (const entry of this.inFlight) return entry;
+    return this.waiting.find((entry) => !entry.isSettled);
+  }
+
+  /** Fails what the broker has not confirmed within the timeout, oldest first, then re-arms. */
   private failOverdue(): void {
+    this.timeoutTimer = null;
     const publishedBefore = performance.now() - this.timeoutMs;
     for (const entry of this.inFlight) {
-      if (entry.startedAt > publishedBefore) return;
+      if (entry.startedAt > publishedBefore) break;
       this.settle(entry, new PublishTimeoutError(entry.routingKey, this.timeoutMs));
     }
-    while (this.waiting.length > 0 && this.waiting[0].startedAt <= publishedBefore) {
-      const entry = this.waiting[0];
-      if (entry.isSettled) this.waiting.shift();
-      else this.settle(entry, new PublishTimeoutError(entry.routingKey, this.timeoutMs));
+    if (this.inFlight.size === 0) {
+      while (this.waiting.length > 0 && this.waiting[0].startedAt <= publishedBefore) {
+        const entry = this.waiting[0];
+        if (entry.isSettled) this.waiting.shift();
+        else this.settle(entry, new PublishTimeoutError(entry.routingKey, this.timeoutMs));
+      }
     }
+    if (this.timeoutTimer === null) this.armTimeout();
   }
 
   private settle(entry: PendingPublish, error?: Error): void {
@@ -192,8 +207,8 @@ export class ConfirmPublisher {
   }
 
   private notifyIdle(): void {
-    if (this.sweepTimer) clearInterval(this.sweepTimer);
-    this.sweepTimer = null;
+    if (this.timeoutTimer) clearTimeout(this.timeoutTimer);
+    this.timeoutTimer = null;
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const resolve of waiters) resolve();
