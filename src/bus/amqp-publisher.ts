@@ -16,7 +16,6 @@ interface PendingPublish {
   isSettled: boolean;
 }
 
-
 export interface PublisherCounters {
   onPublished(): void;
   onConfirmed(): void;
