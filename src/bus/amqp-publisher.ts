@@ -186,7 +186,7 @@ export class ConfirmPublisher {
         else this.settle(entry, new PublishTimeoutError(entry.routingKey, this.timeoutMs));
       }
     }
-    if (this.timeoutTimer === null) this.armTimeout();
+    this.armTimeout();
   }
 
   private settle(entry: PendingPublish, error?: Error): void {
