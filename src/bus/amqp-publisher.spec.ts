@@ -33,7 +33,40 @@ function connection(confirms: boolean | Map<string, Confirm>): AmqpConnection {
   } as unknown as AmqpConnection;
 }
 
-const timers = (): number => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+const realSetTimeout = global.setTimeout;
+const realClearTimeout = global.clearTimeout;
+
+/**
+ * The publisher's own timers (their callback runs failOverdue), told apart from whatever else the
+ * process sets meanwhile (Jest runs other suites in this process, so a count of all is not
+ * steady), and which of them are still pending: neither fired nor cleared.
+ */
+function watchPublisherTimers() {
+  const own: NodeJS.Timeout[] = [];
+  const fired = new Set<NodeJS.Timeout>();
+  const cleared = new Set<unknown>();
+  const set = jest.spyOn(global, 'setTimeout').mockImplementation((callback: () => void, ms?: number) => {
+    if (!String(callback).includes('failOverdue')) return realSetTimeout(callback, ms);
+    const timer: NodeJS.Timeout = realSetTimeout(() => {
+      fired.add(timer);
+      callback();
+    }, ms);
+    own.push(timer);
+    return timer;
+  });
+  const clear = jest.spyOn(global, 'clearTimeout').mockImplementation((timer) => {
+    cleared.add(timer);
+    realClearTimeout(timer);
+  });
+  return {
+    set: () => own.length,
+    pending: () => own.filter((timer) => !fired.has(timer) && !cleared.has(timer)).length,
+    restore: () => {
+      set.mockRestore();
+      clear.mockRestore();
+    },
+  };
+}
 
 describe(ConfirmPublisher.name, () => {
   it('fails each unconfirmed publish with PublishTimeoutError, in publish order and never before its timeout', async () => {
@@ -59,26 +92,38 @@ describe(ConfirmPublisher.name, () => {
     expect(performance.now() - started).toBeLessThan(5_000);
   });
 
-  it('keeps one timer while anything is pending and none once all have settled', async () => {
-    const before = timers();
-    const publisher = new ConfirmPublisher(connection(false), 100, TIMEOUT_MS, counters);
-    const pending = Array.from({ length: 50 }, (_, i) =>
-      publisher.publish('x', `key.${i}`, Buffer.from('{}'), {}).catch(() => undefined),
-    );
-    expect(timers()).toBe(before + 1);
-    await Promise.all(pending);
-    expect(timers()).toBe(before);
+  it('keeps one timer while anything is pending and none once all have failed', async () => {
+    const timers = watchPublisherTimers();
+    try {
+      const publisher = new ConfirmPublisher(connection(false), 100, TIMEOUT_MS, counters);
+      const pending = Array.from({ length: 50 }, (_, i) =>
+        publisher.publish('x', `key.${i}`, Buffer.from('{}'), {}).catch((e: unknown) => e),
+      );
+      expect(timers.set()).toBe(1);
+      expect(timers.pending()).toBe(1);
+      const outcomes = await Promise.all(pending);
+      expect(outcomes.every((outcome) => outcome instanceof PublishTimeoutError)).toBe(true);
+      expect(publisher.pendingCount).toBe(0);
+      expect(timers.pending()).toBe(0);
+    } finally {
+      timers.restore();
+    }
   });
 
-  it('resolves confirmed publishes and drops its timer once none is pending', async () => {
-    const before = timers();
-    const publisher = new ConfirmPublisher(connection(true), 100, TIMEOUT_MS, counters);
-    const settled = await Promise.allSettled(
-      Array.from({ length: 20 }, () => publisher.publish('x', 'key', Buffer.from('{}'), {})),
-    );
-    expect(settled.every((result) => result.status === 'fulfilled')).toBe(true);
-    expect(publisher.pendingCount).toBe(0);
-    expect(timers()).toBe(before);
+  it('resolves confirmed publishes and clears its timer once none is pending', async () => {
+    const timers = watchPublisherTimers();
+    try {
+      const publisher = new ConfirmPublisher(connection(true), 100, TIMEOUT_MS, counters);
+      const settled = await Promise.allSettled(
+        Array.from({ length: 20 }, () => publisher.publish('x', 'key', Buffer.from('{}'), {})),
+      );
+      expect(settled.every((result) => result.status === 'fulfilled')).toBe(true);
+      expect(publisher.pendingCount).toBe(0);
+      expect(timers.set()).toBeGreaterThanOrEqual(1);
+      expect(timers.pending()).toBe(0);
+    } finally {
+      timers.restore();
+    }
   });
 
   it('times the next message from its own publish once an older one is confirmed', async () => {
