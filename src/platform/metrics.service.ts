@@ -12,6 +12,17 @@ import {
 import { Settings, SETTINGS } from '../settings/settings';
 
 /**
+ * prom-client's default gauges whose names end in `_total`, which Prometheus keeps for counters
+ * (`promtool check metrics` flags them; prometheus/client_js#283). Each only sums a gauge that
+ * stays, by `type` (`nodejs_active_handles` …): `sum without (type) (…)` gives the same number.
+ */
+export const DROPPED_DEFAULT_METRICS = [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+] as const;
+
+/**
  * One Prometheus registry per app instance, so tests can boot several apps in one process.
  * Every name gets the service's prefix here (METRICS_PREFIX; by default the service's name and
  * `_`), so feature code asks for `jobs_runs_total` and Prometheus sees `<prefix>jobs_runs_total`.
@@ -24,6 +35,7 @@ export class MetricsService {
   constructor(@Inject(SETTINGS) settings: Pick<Settings, 'observability'>) {
     this.prefix = settings.observability.metricsPrefix;
     collectDefaultMetrics({ register: this.registry, prefix: this.prefix });
+    for (const name of DROPPED_DEFAULT_METRICS) this.registry.removeSingleMetric(this.nameOf(name));
   }
 
   /** The full name of a metric as Prometheus sees it. */

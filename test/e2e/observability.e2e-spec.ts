@@ -11,6 +11,7 @@ import {
   publishCqrs,
   trackSyncQueues,
 } from '../support/sync-testbed';
+import { promtoolCheckMetrics, requirePromtool } from '../support/promtool';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -92,6 +93,22 @@ describeBroker('observability with tracing off', () => {
     expect(names).toContain(`${prefix}process_cpu_seconds_total`);
     expect(names).toContain(`${prefix}nodejs_heap_size_total_bytes`);
     expect(names.filter((name) => !name.startsWith(prefix))).toEqual([]);
+  });
+
+  it("passes Prometheus's own lint (promtool check metrics): names, suffixes, units, help", async () => {
+    const promtool = requirePromtool();
+    if (!promtool) return;
+    expect((await testApp.request('/obs-test/things/c3')).status).toBe(200);
+    const page = await testApp.metrics();
+    // The page holds the families the lint is about: HTTP, bus, process (an empty page passes).
+    for (const family of [
+      'http_request_duration_seconds',
+      'bus_publish_duration_seconds',
+      'process_cpu_seconds_total',
+    ])
+      expect(page).toContain(`# TYPE ${prefix}${family} `);
+
+    expect(promtoolCheckMetrics(promtool, page)).toEqual({ status: 0, output: '' });
   });
 });
 
