@@ -1,4 +1,4 @@
-import { ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
+import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { randomInt, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { In } from 'typeorm';
@@ -12,6 +12,7 @@ import { requireBroker, uniqueName, waitFor } from '../support/broker';
 import { testDatabases } from '../support/database';
 import { testKeyPair } from '../support/keys';
 import { PrivateVhost } from '../support/private-vhost';
+import { findPython } from '../support/python';
 import {
   createItemCopiesTable,
   dataSourceOf,
@@ -26,27 +27,9 @@ jest.setTimeout(120_000);
 
 const PEER = join(__dirname, '..', 'interop', 'django_cqrs_peer.py');
 
-/**
- * A python3 with pika, the independent django-cqrs peer's only needs: the first on PATH, else
- * the system one (apt's python3-pika installs for /usr/bin/python3, which a pyenv shim on PATH
- * hides). Under CI=true none fails the suite (`.ci/run` installs python3-pika); elsewhere the
- * suite is skipped, loudly.
- */
-function findPythonPeer(): string | null {
-  const tried: string[] = [];
-  for (const python of [process.env.PYTHON_PEER ?? 'python3', '/usr/bin/python3']) {
-    const probe = spawnSync(python, ['-c', 'import pika'], { encoding: 'utf8', timeout: 10_000 });
-    if (probe.status === 0) return python;
-    tried.push(probe.error ? `${python}: not found` : `${python}: cannot import pika`);
-  }
-  const reason = `no python3 with pika (${tried.join('; ')})`;
-  if (process.env.CI === 'true')
-    throw new Error(`${reason}: CI must provide it (apt-get install python3-pika; .ci/run does)`);
-  process.stderr.write(`\n  SKIPPING the python peer check: ${reason} (apt-get install python3-pika)\n\n`);
-  return null;
-}
-
-const PYTHON = requireBroker() ? findPythonPeer() : null;
+const PYTHON = requireBroker()
+  ? findPython({ module: 'pika', aptPackages: 'python3-pika', check: 'the python peer check' })
+  : null;
 const describePeer = PYTHON ? describe : describe.skip;
 
 interface ReceivedMessage {
