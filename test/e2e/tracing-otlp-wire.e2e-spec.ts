@@ -103,7 +103,10 @@ describeWire('tracing on the wire: OTLP/HTTP protobuf from two processes to a co
     await vhost.delete();
   });
 
-  async function startService(name: string, env: Record<string, string>): Promise<{ url: string }> {
+  async function startService(
+    name: string,
+    env: Record<string, string>,
+  ): Promise<{ url: string; service: RunningService }> {
     const port = await freePort();
     const keys = testKeyPair();
     const service = spawnService('main.ts', {
@@ -125,7 +128,7 @@ describeWire('tracing on the wire: OTLP/HTTP protobuf from two processes to a co
     await waitForStatus(`${url}/health/ready`, 200, 60_000).catch((error: unknown) => {
       throw new Error(`${name} did not get ready: ${String(error)}\n${service.output()}`);
     });
-    return { url };
+    return { url, service };
   }
 
   it('carries one trace from the HTTP request on one service to the apply on the other', async () => {
@@ -223,6 +226,15 @@ describeWire('tracing on the wire: OTLP/HTTP protobuf from two processes to a co
       ),
     ).toBe(true);
     expect(new Set(trace.map((span) => span.service))).toEqual(new Set([master, replica]));
+    // The master's log line for the request names the same trace and its server span.
+    const requestLines = masterService.service
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('"url":"/api/items"') && line.includes('"method":"POST"'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(requestLines).toEqual([
+      expect.objectContaining({ statusCode: 201, trace_id: server[0].trace_id, span_id: server[0].span_id }),
+    ]);
     expect(trace.filter((span) => span.status === 'STATUS_CODE_ERROR')).toEqual([]);
   });
 });
