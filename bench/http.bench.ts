@@ -88,6 +88,8 @@ interface Running {
   results: number[];
   /** CPU microseconds the server spent per request, per round. */
   cpuPerRequest: number[];
+  /** Latency percentiles under the load (50 connections, so mostly queueing), ms per round. */
+  latencyMs: { p50: number[]; p99: number[] };
 }
 
 /**
@@ -145,6 +147,7 @@ async function start(target: Target, port: number): Promise<Running> {
     loadRssMiB: idleRssMiB,
     results: [],
     cpuPerRequest: [],
+    latencyMs: { p50: [], p99: [] },
   };
 }
 
@@ -155,7 +158,14 @@ async function send(target: Target, port: number, request: BenchRequest): Promis
     throw new Error(`${target.name}: ${request.method} ${request.path} answered ${response.status}`);
 }
 
-async function load(running: Running, seconds: number): Promise<{ rps: number; cpuPerRequest: number }> {
+interface LoadRound {
+  rps: number;
+  cpuPerRequest: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+async function load(running: Running, seconds: number): Promise<LoadRound> {
   const { target, port } = running;
   const settling = running.loadableAt - Date.now();
   if (settling > 0) await new Promise((resolve) => setTimeout(resolve, settling));
@@ -169,14 +179,22 @@ async function load(running: Running, seconds: number): Promise<{ rps: number; c
   const sideTimer = side && setInterval(() => sendSide(side.request), side.everyMs);
   const cpuBefore = cpuMicros(running.child.pid!);
   let result: autocannon.Result;
+  // Each response's time in ms, to the microsecond: autocannon's own percentiles are whole ms.
+  const latencies: number[] = [];
   try {
-    result = await autocannon({
-      url: `http://127.0.0.1:${port}${target.path}`,
-      connections: CONNECTIONS,
-      duration: seconds,
-      method: target.method ?? 'GET',
-      body: target.body,
-      headers: target.headers,
+    result = await new Promise<autocannon.Result>((resolve, reject) => {
+      const instance = autocannon(
+        {
+          url: `http://127.0.0.1:${port}${target.path}`,
+          connections: CONNECTIONS,
+          duration: seconds,
+          method: target.method ?? 'GET',
+          body: target.body,
+          headers: target.headers,
+        },
+        (error: Error | null, finished) => (error ? reject(error) : resolve(finished)),
+      );
+      instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
     });
   } finally {
     clearInterval(sideTimer);
@@ -192,10 +210,18 @@ async function load(running: Running, seconds: number): Promise<{ rps: number; c
   return {
     rps: result.requests.average,
     cpuPerRequest: (cpuMicros(running.child.pid!) - cpuBefore) / result.requests.total,
+    p50Ms: percentile(latencies, 0.5),
+    p99Ms: percentile(latencies, 0.99),
   };
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** The value at quantile `q` (nearest rank) of an unsorted list; sorts it in place. */
+function percentile(values: number[], q: number): number {
+  values.sort((a, b) => a - b);
+  return values[Math.min(values.length - 1, Math.floor(q * values.length))] ?? Number.NaN;
+}
 
 /**
  * How one target compares with another: the median of their per-round ratios (or differences).
@@ -219,6 +245,12 @@ async function createBenchDatabase(): Promise<{ url: string; drop: () => Promise
 }
 
 const verdict = (isMet: boolean): string => (isMet ? 'met' : 'MISSED');
+
+/** Median p50 and p99 over the rounds, in ms (to the hundredth under 10 ms). */
+const latencyOf = (server: Running): string => {
+  const ms = (value: number) => (value < 10 ? value.toFixed(2) : Math.round(value).toString());
+  return `${ms(median(server.latencyMs.p50))} / ${ms(median(server.latencyMs.p99))} ms`;
+};
 
 /** An OTLP/HTTP collector stand-in: reads every export and answers 200 with an empty body. */
 async function startOtlpSink(): Promise<{ url: string; exports: () => number; server: Server }> {
@@ -254,9 +286,11 @@ export async function runHttpBench(): Promise<boolean> {
     for (const server of servers) await load(server, 1); // warm-up: JIT, connection pools
     for (let round = 1; round <= ROUNDS; round++) {
       for (const server of servers) {
-        const { rps, cpuPerRequest } = await load(server, SECONDS);
+        const { rps, cpuPerRequest, p50Ms, p99Ms } = await load(server, SECONDS);
         server.results.push(rps);
         server.cpuPerRequest.push(cpuPerRequest);
+        server.latencyMs.p50.push(p50Ms);
+        server.latencyMs.p99.push(p99Ms);
       }
       process.stderr.write(`round ${round}/${ROUNDS} done\n`);
     }
@@ -274,12 +308,12 @@ export async function runHttpBench(): Promise<boolean> {
   const nestServer = servers.find((server) => server.target.isNestBaseline)!;
   let met = true;
   console.log(
-    `\nHTTP: ${ROUNDS} interleaved rounds × ${SECONDS}s, ${CONNECTIONS} connections, median req/s; ratios are medians of per-round ratios`,
+    `\nHTTP: ${ROUNDS} interleaved rounds × ${SECONDS}s, ${CONNECTIONS} connections, median req/s and latency (at saturation, so mostly time queued behind the other connections); ratios are medians of per-round ratios`,
   );
   console.log(
-    '| server | req/s | ratio to bare Fastify | ratio to bare Nest | goal | CPU per request | cold start | idle RSS | RSS under load |',
+    '| server | req/s | p50 / p99 latency | ratio to bare Fastify | ratio to bare Nest | goal | CPU per request | cold start | idle RSS | RSS under load |',
   );
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const server of servers) {
     const rps = median(server.results);
     const vsFastify = pairedRatio(server.results, fastifyServer.results);
@@ -288,7 +322,7 @@ export async function runHttpBench(): Promise<boolean> {
     const isMet = goal === undefined || vsNest >= goal;
     met &&= isMet;
     console.log(
-      `| ${server.target.name} | ${Math.round(rps)} | ${vsFastify.toFixed(2)} | ${vsNest.toFixed(2)} | ${goal === undefined ? '' : `≥ ${goal.toFixed(2)} ${verdict(isMet)}`} | ${median(server.cpuPerRequest).toFixed(1)} µs | ${server.coldStartMs} ms | ${server.idleRssMiB} MiB | ${server.loadRssMiB} MiB |`,
+      `| ${server.target.name} | ${Math.round(rps)} | ${latencyOf(server)} | ${vsFastify.toFixed(2)} | ${vsNest.toFixed(2)} | ${goal === undefined ? '' : `≥ ${goal.toFixed(2)} ${verdict(isMet)}`} | ${median(server.cpuPerRequest).toFixed(1)} µs | ${server.coldStartMs} ms | ${server.idleRssMiB} MiB | ${server.loadRssMiB} MiB |`,
     );
   }
   // What one addition to bare Nest costs it: the floors under the goals.
@@ -348,6 +382,10 @@ export async function runHttpBench(): Promise<boolean> {
       path: server.target.path,
       requestsPerSecond: { median: median(server.results), rounds: server.results },
       cpuMicrosPerRequest: { median: median(server.cpuPerRequest), rounds: server.cpuPerRequest },
+      latencyMs: {
+        p50: { median: median(server.latencyMs.p50), rounds: server.latencyMs.p50 },
+        p99: { median: median(server.latencyMs.p99), rounds: server.latencyMs.p99 },
+      },
       ratioToBareFastify: pairedRatio(server.results, fastifyServer.results),
       ratioToBareNest: pairedRatio(server.results, nestServer.results),
       goalVsBareNest: server.target.goalVsNest ?? null,
