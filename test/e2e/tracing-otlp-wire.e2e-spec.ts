@@ -1,16 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { publicJwkWithKid } from '../../src/auth/rsa-keys';
-import { signValid, TestKeys } from '../factories/token.factory';
+import { signValid, testKeysOf } from '../factories/token.factory';
 import { requireBroker, uniqueName, waitFor } from '../support/broker';
 import { testKeyPair } from '../support/keys';
 import { freePort } from '../support/ports';
 import { PrivateVhost } from '../support/private-vhost';
 import { findPython } from '../support/python';
+import { TEST_SECRET_KEY } from '../support/secret-key';
 import { RunningService, spawnService, waitForStatus } from '../support/spawn-service';
 
 jest.setTimeout(150_000);
@@ -111,7 +110,7 @@ describeWire('tracing on the wire: OTLP/HTTP protobuf from two processes to a co
     const keys = testKeyPair();
     const service = spawnService('main.ts', {
       DEBUG: 'false',
-      SECRET_KEY: 'test-secret-key-that-is-long-enough-0123456789',
+      SECRET_KEY: TEST_SECRET_KEY,
       JWT_VERIFY_KEY: keys.publicKey,
       DATABASE_URL: `sqlite:///${join(mkdtempSync(join(tmpdir(), 'm8e-otlp-')), 'db.sqlite3')}`,
       MIGRATE_ON_START: 'true',
@@ -138,14 +137,7 @@ describeWire('tracing on the wire: OTLP/HTTP protobuf from two processes to a co
     // The replica first: its queue is bound before the master publishes.
     const replicaService = await startService(replica, { JWT_SIGN_KEY: '0', ITEMS_SYNC: 'replica' });
     const masterService = await startService(master, { JWT_SIGN_KEY: pems.privateKey });
-    const publicKey = createPublicKey(pems.publicKey);
-    const keys: TestKeys = {
-      privatePem: pems.privateKey,
-      publicPem: pems.publicKey,
-      privateKey: createPrivateKey(pems.privateKey),
-      publicKey,
-      kid: publicJwkWithKid(publicKey).kid,
-    };
+    const keys = testKeysOf(pems.privateKey, pems.publicKey);
     const authorization = `Bearer ${signValid(keys, { roles: ['items:write'] })}`;
 
     const created = await fetch(`${masterService.url}/api/items`, {

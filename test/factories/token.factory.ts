@@ -16,6 +16,11 @@ export interface TestKeys {
 /** A fresh RSA key pair per call: no key material is ever committed. */
 export async function generateTestKeys(bits = 2048): Promise<TestKeys> {
   const { privatePem, publicPem } = await generateRsaKeyPair(bits);
+  return testKeysOf(privatePem, publicPem);
+}
+
+/** The key objects and `kid` of a PEM pair (e.g. the run's, from testKeyPair()). */
+export function testKeysOf(privatePem: string, publicPem: string): TestKeys {
   const publicKey = createPublicKey(publicPem);
   const { kid } = publicJwkWithKid(publicKey);
   return { privatePem, publicPem, privateKey: createPrivateKey(privatePem), publicKey, kid };
